@@ -1,0 +1,122 @@
+//! `supplement build`: check, render every requested format in memory, then write the
+//! files atomically. Nothing is written unless every format rendered.
+
+use crate::emit::{self, Emitter, RenderOptions};
+
+use super::{fail, report, write, BuildArgs, EXIT_MANUSCRIPT, EXIT_OK, EXIT_USAGE};
+
+/// Runs the command.
+pub(super) fn run(args: &BuildArgs) -> u8 {
+    let emitters = match select_formats(&args.format) {
+        Ok(emitters) => emitters,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let options = match render_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let checked = match crate::check(&args.common.manuscript) {
+        Ok(checked) => checked,
+        Err(e) => return fail(&e),
+    };
+    if !report(&checked, &args.common) {
+        eprintln!("error: build stopped; nothing was written");
+        return EXIT_MANUSCRIPT;
+    }
+    let Some(supplement) = &checked.supplement else {
+        return EXIT_MANUSCRIPT;
+    };
+
+    let mut files = Vec::new();
+    for emitter in &emitters {
+        match emitter.render(supplement, &checked.styles, &options) {
+            Ok(out) => files.extend(out),
+            Err(e) => {
+                eprintln!(
+                    "error: {} output failed: {e}\nerror: build stopped; nothing was written",
+                    emitter.name()
+                );
+                return EXIT_MANUSCRIPT;
+            }
+        }
+    }
+    for file in &files {
+        if let Err(e) = write::write_atomic(&args.out, &file.name, &file.bytes) {
+            return fail(&e);
+        }
+        println!(
+            "wrote {} ({} bytes)",
+            args.out.join(&file.name).display(),
+            file.bytes.len()
+        );
+    }
+    EXIT_OK
+}
+
+/// Resolves `--format`: a comma-separated list of format names, or `all`.
+fn select_formats(list: &str) -> Result<Vec<&'static dyn Emitter>, String> {
+    let mut chosen: Vec<&'static dyn Emitter> = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if name == "all" {
+            for e in emit::REGISTRY {
+                if !chosen.iter().any(|c| c.name() == e.name()) {
+                    chosen.push(*e);
+                }
+            }
+            continue;
+        }
+        match emit::find(name) {
+            Some(e) => {
+                if !chosen.iter().any(|c| c.name() == e.name()) {
+                    chosen.push(e);
+                }
+            }
+            None if emit::PLANNED.contains(&name) => {
+                return Err(format!(
+                    "the {name} format is not built yet; available now: {}",
+                    available()
+                ))
+            }
+            None => {
+                let names: Vec<&str> = emit::REGISTRY.iter().map(|e| e.name()).collect();
+                let hint = crate::diagnostics::did_you_mean(name, names.iter().copied())
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "unknown format {name:?}{hint}; available: {}, all",
+                    available()
+                ));
+            }
+        }
+    }
+    if chosen.is_empty() {
+        return Err(format!("no format given; available: {}, all", available()));
+    }
+    Ok(chosen)
+}
+
+fn available() -> String {
+    emit::REGISTRY
+        .iter()
+        .map(|e| e.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads `SOURCE_DATE_EPOCH` (reproducible builds): the only environment the build reads.
+fn render_options() -> Result<RenderOptions, String> {
+    let source_date_epoch =
+        match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) if !v.trim().is_empty() => Some(v.trim().parse::<i64>().map_err(|_| {
+                format!("SOURCE_DATE_EPOCH must be a number of seconds, not {v:?}")
+            })?),
+            _ => None,
+        };
+    Ok(RenderOptions { source_date_epoch })
+}

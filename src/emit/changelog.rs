@@ -1,0 +1,76 @@
+//! The changelog emitter: plain text from `styles/changelog.txt.j2`: the dated history,
+//! the reasons, every revision point grouped by target section, and the full content by part.
+
+use minijinja::{Environment, UndefinedBehavior};
+
+use super::common::DocumentView;
+use super::{text, EmitError, Emitter, OutputFile, RenderOptions};
+use crate::model::Supplement;
+use crate::styles::Styles;
+
+/// The template the changelog is rendered from.
+pub const TEMPLATE: &str = "changelog.txt.j2";
+
+/// Plain-text changelog.
+pub struct Changelog;
+
+impl Emitter for Changelog {
+    fn name(&self) -> &'static str {
+        "changelog"
+    }
+
+    fn description(&self) -> &'static str {
+        "plain-text changelog: history, and every revision point by target section"
+    }
+
+    fn render(
+        &self,
+        s: &Supplement,
+        styles: &Styles,
+        _options: &RenderOptions,
+    ) -> Result<Vec<OutputFile>, EmitError> {
+        let source = styles.get(TEMPLATE).ok_or_else(|| EmitError::Template {
+            name: TEMPLATE.into(),
+            message: "template is missing".into(),
+        })?;
+        let view = DocumentView::build(s, &styles.labels, &text::blocks);
+        let rendered = render_template(TEMPLATE, source, &view)?;
+        Ok(vec![OutputFile {
+            name: format!("{}.changelog.txt", s.id.value),
+            bytes: rendered.into_bytes(),
+        }])
+    }
+}
+
+/// Renders one template with strict undefined variables and no autoescape (plain text).
+pub fn render_template(
+    name: &str,
+    source: &str,
+    view: &DocumentView<'_>,
+) -> Result<String, EmitError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    let template_error = |e: minijinja::Error| EmitError::Template {
+        name: name.to_string(),
+        message: match e.line() {
+            Some(line) => format!("line {line}: {}", e.detail().unwrap_or(&e.to_string())),
+            None => e.to_string(),
+        },
+    };
+    env.add_template(name, source).map_err(template_error)?;
+    let template = env.get_template(name).map_err(template_error)?;
+    let mut out = template
+        .render(minijinja::context! { doc => view })
+        .map_err(template_error)?;
+    // Normalise trailing whitespace so the output diffs cleanly.
+    out = out
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    Ok(out)
+}

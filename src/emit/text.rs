@@ -1,0 +1,135 @@
+//! Plain-text rendering of body blocks, for the changelog and other text outputs.
+
+use crate::model::{Block, Inline};
+
+/// Renders blocks as plain text: paragraphs separated by blank lines, lists indented by
+/// two spaces per level with `-` or `1.` markers, tables as `|`-separated rows.
+pub fn blocks(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    write_blocks(blocks, 0, &mut out);
+    while out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+fn write_blocks(blocks: &[Block], indent: usize, out: &mut String) {
+    for (i, block) in blocks.iter().enumerate() {
+        let pad = " ".repeat(indent);
+        match block {
+            Block::Heading { content, .. } => {
+                push_lines(out, &pad, &format!("【{}】", inline(content)));
+            }
+            Block::Paragraph(content) => push_lines(out, &pad, &inline(content)),
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
+                for (n, item) in items.iter().enumerate() {
+                    let marker = if *ordered {
+                        format!("{}. ", start.saturating_add(n as u64))
+                    } else {
+                        "- ".to_string()
+                    };
+                    let mut inner = String::new();
+                    write_blocks(item, 0, &mut inner);
+                    let inner = inner.trim_end_matches('\n');
+                    let cont = " ".repeat(indent + marker.chars().count());
+                    for (k, line) in inner.lines().enumerate() {
+                        if k == 0 {
+                            out.push_str(&format!("{pad}{marker}{line}\n"));
+                        } else if line.is_empty() {
+                            out.push('\n');
+                        } else {
+                            out.push_str(&format!("{cont}{line}\n"));
+                        }
+                    }
+                    if inner.is_empty() {
+                        out.push_str(&format!("{pad}{}\n", marker.trim_end()));
+                    }
+                }
+            }
+            Block::Table { head, rows, .. } => {
+                let row = |cells: &Vec<Vec<Inline>>| {
+                    let texts: Vec<String> = cells.iter().map(|c| inline(c)).collect();
+                    format!("{pad}| {} |\n", texts.join(" | "))
+                };
+                out.push_str(&row(head));
+                for r in rows {
+                    out.push_str(&row(r));
+                }
+            }
+            Block::Quote(inner) => {
+                let mut text = String::new();
+                write_blocks(inner, 0, &mut text);
+                for line in text.trim_end_matches('\n').lines() {
+                    out.push_str(&format!("{pad}> {line}\n"));
+                }
+            }
+            Block::Code(code) => push_lines(out, &format!("{pad}    "), code),
+            Block::Rule => out.push_str(&format!("{pad}----\n")),
+        }
+        let next_is_list_item_block = matches!(blocks.get(i + 1), Some(Block::List { .. }));
+        if i + 1 < blocks.len() && !next_is_list_item_block {
+            out.push('\n');
+        }
+    }
+}
+
+fn push_lines(out: &mut String, pad: &str, text: &str) {
+    for line in text.lines() {
+        out.push_str(pad);
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+/// Renders inlines as plain text; links show their address after the text when it differs.
+pub fn inline(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for i in inlines {
+        match i {
+            Inline::Text(t) => out.push_str(t),
+            Inline::Code(t) => {
+                out.push('`');
+                out.push_str(t);
+                out.push('`');
+            }
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => out.push_str(&inline(c)),
+            Inline::Link { url, content, .. } => {
+                let text = inline(content);
+                if text == *url || url.is_empty() {
+                    out.push_str(&text);
+                } else {
+                    out.push_str(&format!("{text} <{url}>"));
+                }
+            }
+            Inline::LineBreak => out.push('\n'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_lists_are_indented() {
+        // Intent: list depth shows as indentation in plain text.
+        let b = vec![Block::List {
+            ordered: false,
+            start: 1,
+            items: vec![vec![
+                Block::Paragraph(vec![Inline::Text("a".into())]),
+                Block::List {
+                    ordered: true,
+                    start: 1,
+                    items: vec![vec![Block::Paragraph(vec![Inline::Text("b".into())])]],
+                },
+            ]],
+        }];
+        assert_eq!(blocks(&b), "- a\n  1. b");
+    }
+}

@@ -1,0 +1,530 @@
+//! Lowering: raw TOML structs → model types. Parses the small value languages (dates, page
+//! ranges, owners, ids, Markdown) and reports each bad value where it was written.
+
+use toml::Spanned;
+
+use super::markdown::{self, StringMap};
+use super::raw::{self, Str};
+use crate::diagnostics::{Diagnostic, Sources};
+use crate::model::{
+    Action, BaseBook, BaseSection, Block, DocumentLink, FileId, FloatingTopic, HistoryEntry, IdRef,
+    Located, Owner, PageRange, Part, PartialDate, Reason, ReasonItem, Reference, RelatedMaterial,
+    RevisionPoint, Span, Status, Supplement, TeamMember, Topic,
+};
+
+/// Lowers every file of a manuscript into one `Supplement`.
+pub(super) fn lower(
+    sources: &Sources,
+    (main_file, main): (FileId, raw::SupplementFile),
+    (refs_file, refs): (FileId, raw::ReferencesFile),
+    parts: Vec<(FileId, raw::PartFile)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Supplement {
+    let mut l = Lowerer {
+        sources,
+        file: main_file,
+        diags,
+    };
+    let s = main.supplement;
+    let b = main.base_book;
+    let mut supplement = Supplement {
+        id: l.id(&s.id),
+        title: s.title.into_inner(),
+        subtitle: s.subtitle.map(Spanned::into_inner),
+        language: s
+            .language
+            .map_or_else(|| "ja".to_string(), Spanned::into_inner),
+        audience: strings(s.audience),
+        edition: s.edition.map(Spanned::into_inner),
+        date: s.date.as_ref().and_then(|d| l.date(d)),
+        author: s.author.map(Spanned::into_inner),
+        links: s.link.into_iter().map(|k| l.link(k)).collect(),
+        related: s
+            .related
+            .into_iter()
+            .map(|r| RelatedMaterial {
+                id: l.id(&r.id),
+                title: r.title.into_inner(),
+                url: r.url.as_ref().map(|u| l.located(u)),
+                links: r.link.into_iter().map(|k| l.link(k)).collect(),
+            })
+            .collect(),
+        base_book: BaseBook {
+            title: b.title.into_inner(),
+            publisher: b.publisher.into_inner(),
+            edition: b.edition.map(Spanned::into_inner),
+            published: b.published.as_ref().and_then(|d| l.date(d)),
+            pages: l.page_count(&b.pages),
+            pages_approximate: b.pages_approximate,
+            sections: b
+                .section
+                .into_iter()
+                .filter_map(|sec| {
+                    Some(BaseSection {
+                        id: l.id(&sec.id),
+                        label: sec
+                            .label
+                            .map_or_else(|| sec.id.get_ref().clone(), Spanned::into_inner),
+                        title: sec.title.map(Spanned::into_inner),
+                        part: l.located(&sec.part),
+                        pages: l.page_range(&sec.pages)?,
+                        note: sec.note.map(Spanned::into_inner),
+                    })
+                })
+                .collect(),
+        },
+        team: main
+            .team
+            .into_iter()
+            .map(|m| TeamMember {
+                id: l.id(&m.id),
+                name: m.name.into_inner(),
+                group: m.group,
+            })
+            .collect(),
+        history: main
+            .history
+            .into_iter()
+            .filter_map(|h| {
+                Some(HistoryEntry {
+                    date: l.date(&h.date)?,
+                    summary: h.summary.into_inner(),
+                })
+            })
+            .collect(),
+        reasons: main.reason.into_iter().map(|r| l.reason(r)).collect(),
+        general_notes: main.general_notes.iter().map(|n| l.body(Some(n))).collect(),
+        parts: Vec::new(),
+        references: Vec::new(),
+        floating_topics: main
+            .floating_topic
+            .into_iter()
+            .map(|t| {
+                let span = l.span(&t);
+                let t = t.into_inner();
+                FloatingTopic {
+                    title: t.title.map(Spanned::into_inner),
+                    priority: t.priority.as_ref().and_then(|p| l.priority(p)),
+                    markers: strings(t.markers),
+                    note: t.note.map(Spanned::into_inner),
+                    span,
+                }
+            })
+            .collect(),
+    };
+
+    l.file = refs_file;
+    supplement.references = refs
+        .reference
+        .into_iter()
+        .map(|r| Reference {
+            id: l.id(&r.id),
+            title: r.title.into_inner(),
+            issuer: r.issuer.map(Spanned::into_inner),
+            date: r.date.as_ref().and_then(|d| l.date(d)),
+            version: r.version.map(Spanned::into_inner),
+            url: r.url.as_ref().map(|u| l.located(u)),
+            file: r.file.as_ref().map(|f| l.located(f)),
+            note: r.note.map(Spanned::into_inner),
+        })
+        .collect();
+
+    for (file, part) in parts {
+        l.file = file;
+        supplement.parts.push(l.part(file, part));
+    }
+    supplement
+}
+
+fn strings(values: Vec<Str>) -> Vec<String> {
+    values.into_iter().map(Spanned::into_inner).collect()
+}
+
+struct Lowerer<'a> {
+    sources: &'a Sources,
+    file: FileId,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Lowerer<'_> {
+    fn span<T>(&self, value: &Spanned<T>) -> Span {
+        let range = value.span();
+        Span {
+            file: self.file,
+            start: range.start,
+            end: range.end,
+        }
+    }
+
+    fn located(&self, value: &Str) -> Located<String> {
+        Located {
+            value: value.get_ref().clone(),
+            span: self.span(value),
+        }
+    }
+
+    fn refs(&self, values: &[Str]) -> Vec<IdRef> {
+        values.iter().map(|v| self.located(v)).collect()
+    }
+
+    /// An identifier: letters, digits, `.`, `_` and `-`, starting with a letter or digit.
+    fn id(&mut self, value: &Str) -> Located<String> {
+        let id = self.located(value);
+        let valid = id
+            .value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+            && id
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !valid {
+            self.diags.push(
+                Diagnostic::error("invalid-id", id.span, format!("invalid id {:?}", id.value))
+                    .with_hint("ids are ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit (they become anchors in the outputs)"),
+            );
+        }
+        id
+    }
+
+    fn date(&mut self, value: &Str) -> Option<Located<PartialDate>> {
+        let span = self.span(value);
+        match parse_date(value.get_ref()) {
+            Ok(date) => Some(Located { value: date, span }),
+            Err(why) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "invalid-date",
+                        span,
+                        format!("invalid date {:?}: {why}", value.get_ref()),
+                    )
+                    .with_hint("write a date as YYYY-MM-DD, or YYYY-MM / YYYY when only that much is known"),
+                );
+                None
+            }
+        }
+    }
+
+    fn page_count(&mut self, value: &Spanned<i64>) -> Located<u32> {
+        let span = self.span(value);
+        match u32::try_from(*value.get_ref()) {
+            Ok(n) if n > 0 => Located { value: n, span },
+            _ => {
+                self.diags.push(Diagnostic::error(
+                    "invalid-pages",
+                    span,
+                    format!(
+                        "the book's page count must be a positive number, not {}",
+                        value.get_ref()
+                    ),
+                ));
+                Located { value: 0, span }
+            }
+        }
+    }
+
+    fn page_range(&mut self, value: &Str) -> Option<PageRange> {
+        let span = self.span(value);
+        match parse_pages(value.get_ref()) {
+            Ok((start, end)) => Some(PageRange { start, end, span }),
+            Err(why) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "invalid-pages",
+                        span,
+                        format!("invalid page range {:?}: {why}", value.get_ref()),
+                    )
+                    .with_hint(
+                        "write pages as \"41\", \"98-109\", or \"183-\" for \"from p.183 on\"",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn priority(&mut self, value: &Spanned<i64>) -> Option<u8> {
+        match u8::try_from(*value.get_ref()) {
+            Ok(p @ 1..=9) => Some(p),
+            _ => {
+                let span = self.span(value);
+                self.diags.push(
+                    Diagnostic::error(
+                        "invalid-priority",
+                        span,
+                        format!("priority {} is out of range", value.get_ref()),
+                    )
+                    .with_hint("priorities are the map's markers 1 to 9"),
+                );
+                None
+            }
+        }
+    }
+
+    fn owners(&mut self, values: &[Str]) -> Vec<Owner> {
+        values.iter().filter_map(|v| self.owner(v)).collect()
+    }
+
+    /// `id`, `from -> to` (a hand-over), or `?` (explicitly unassigned).
+    fn owner(&mut self, value: &Str) -> Option<Owner> {
+        let span = self.span(value);
+        let text = value.get_ref().trim();
+        if text == "?" {
+            return Some(Owner::Unassigned(span));
+        }
+        let located = |s: &str| Located {
+            value: s.trim().to_string(),
+            span,
+        };
+        if let Some((from, to)) = text.split_once("->") {
+            if from.trim().is_empty() || to.trim().is_empty() || to.contains("->") {
+                self.diags.push(
+                    Diagnostic::error("invalid-owner", span, format!("invalid hand-over {text:?}"))
+                        .with_hint("write a hand-over as \"from-id -> to-id\""),
+                );
+                return None;
+            }
+            return Some(Owner::Handover {
+                from: located(from),
+                to: located(to),
+            });
+        }
+        if text.is_empty() {
+            self.diags.push(
+                Diagnostic::error("invalid-owner", span, "empty owner")
+                    .with_hint("name a team member's id, or write \"?\" for an unassigned owner"),
+            );
+            return None;
+        }
+        Some(Owner::Member(located(text)))
+    }
+
+    fn body(&mut self, value: Option<&Str>) -> Vec<Block> {
+        let Some(value) = value else {
+            return Vec::new();
+        };
+        let span = self.span(value);
+        let source = self.sources.get(self.file).map_or("", |f| f.text.as_str());
+        let map = StringMap::new(source, span, value.get_ref());
+        match markdown::parse(value.get_ref(), map) {
+            Ok(blocks) => blocks,
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error("markdown-too-deep", e.span, e.message)
+                        .with_hint("flatten the nesting, or split the text into topics"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn link(&mut self, link: raw::RawLink) -> DocumentLink {
+        DocumentLink {
+            label: link.label.into_inner(),
+            file: link.file.as_ref().map(|f| self.located(f)),
+            url: link.url.as_ref().map(|u| self.located(u)),
+        }
+    }
+
+    fn reason(&mut self, r: raw::RawReason) -> Reason {
+        Reason {
+            id: self.id(&r.id),
+            title: r.title.into_inner(),
+            items: r
+                .item
+                .into_iter()
+                .map(|i| ReasonItem {
+                    title: i.title.into_inner(),
+                    note: i.note.map(Spanned::into_inner),
+                    references: self.refs(&i.references),
+                })
+                .collect(),
+            references: self.refs(&r.references),
+            body: self.body(r.body.as_ref()),
+        }
+    }
+
+    fn part(&mut self, file: FileId, part_file: raw::PartFile) -> Part {
+        let p = part_file.part;
+        Part {
+            id: self.id(&p.id),
+            label: p.label.into_inner(),
+            title: p.title.into_inner(),
+            owners: self.owners(&p.owners),
+            notes: strings(p.notes),
+            body: self.body(p.body.as_ref()),
+            points: part_file
+                .point
+                .into_iter()
+                .map(|point| self.point(point))
+                .collect(),
+            file,
+        }
+    }
+
+    fn point(&mut self, point: Spanned<raw::RawPoint>) -> RevisionPoint {
+        let span = self.span(&point);
+        let p = point.into_inner();
+        let action_span = self.span(&p.action);
+        let action = match p.action.into_inner() {
+            raw::RawAction::Revise => Action::Revise,
+            raw::RawAction::AddAfter => Action::AddAfter,
+            raw::RawAction::AddTo => Action::AddTo,
+            raw::RawAction::AddNew => Action::AddNew,
+            raw::RawAction::Remove => Action::Remove,
+        };
+        let status = match p.status.map(Spanned::into_inner) {
+            None | Some(raw::RawStatus::Planned) => Status::Planned,
+            Some(raw::RawStatus::Drafting) => Status::Drafting,
+            Some(raw::RawStatus::Review) => Status::Review,
+            Some(raw::RawStatus::Done) => Status::Done,
+        };
+        let id = self.id(&p.id);
+        let topic = Topic {
+            id: None,
+            title: p.title.into_inner(),
+            priority: p.priority.as_ref().and_then(|v| self.priority(v)),
+            markers: strings(p.markers),
+            owners: self.owners(&p.owners),
+            references: self.refs(&p.references),
+            notes: strings(p.notes),
+            before: p.before.map(Spanned::into_inner),
+            after: p.after.map(Spanned::into_inner),
+            body: self.body(p.body.as_ref()),
+            topics: p.topic.into_iter().map(|t| self.topic(t)).collect(),
+            span,
+        };
+        RevisionPoint {
+            id,
+            parent: p.parent.as_ref().map(|v| self.located(v)),
+            targets: self.refs(&p.targets),
+            pages: p.pages.iter().filter_map(|v| self.page_range(v)).collect(),
+            action: Located {
+                value: action,
+                span: action_span,
+            },
+            action_note: p.action_note.map(Spanned::into_inner),
+            status,
+            reasons: self.refs(&p.reasons),
+            topic,
+        }
+    }
+
+    fn topic(&mut self, topic: Spanned<raw::RawTopic>) -> Topic {
+        let span = self.span(&topic);
+        let t = topic.into_inner();
+        Topic {
+            id: t.id.as_ref().map(|v| self.id(v)),
+            title: t.title.into_inner(),
+            priority: t.priority.as_ref().and_then(|v| self.priority(v)),
+            markers: strings(t.markers),
+            owners: self.owners(&t.owners),
+            references: self.refs(&t.references),
+            notes: strings(t.notes),
+            before: t.before.map(Spanned::into_inner),
+            after: t.after.map(Spanned::into_inner),
+            body: self.body(t.body.as_ref()),
+            topics: t.topic.into_iter().map(|c| self.topic(c)).collect(),
+            span,
+        }
+    }
+}
+
+/// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the day exists.
+pub fn parse_date(text: &str) -> Result<PartialDate, String> {
+    let mut fields = text.split('-');
+    let number = |s: Option<&str>, digits: usize, what: &str| -> Result<Option<u32>, String> {
+        match s {
+            None => Ok(None),
+            Some(s) if s.len() == digits && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(s.parse().ok())
+            }
+            Some(_) => Err(format!("the {what} must have {digits} digits")),
+        }
+    };
+    let year = number(fields.next(), 4, "year")?.ok_or("the year is missing")?;
+    let month = number(fields.next(), 2, "month")?;
+    let day = number(fields.next(), 2, "day")?;
+    if fields.next().is_some() {
+        return Err("too many fields".into());
+    }
+    if year == 0 {
+        return Err("there is no year 0".into());
+    }
+    if let Some(m) = month {
+        if !(1..=12).contains(&m) {
+            return Err(format!("there is no month {m}"));
+        }
+        if let Some(d) = day {
+            let last = days_in_month(year, m);
+            if d == 0 || d > last {
+                return Err(format!("month {m} of {year} has {last} days"));
+            }
+        }
+    }
+    Ok(PartialDate {
+        year: year as u16,
+        month: month.map(|m| m as u8),
+        day: day.map(|d| d as u8),
+    })
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Parses `41`, `98-109` or `183-` (open-ended).
+pub fn parse_pages(text: &str) -> Result<(u32, Option<u32>), String> {
+    let page = |s: &str| -> Result<u32, String> {
+        let s = s.trim();
+        match s.parse::<u32>() {
+            Ok(0) => Err("pages start at 1".into()),
+            Ok(n) => Ok(n),
+            Err(_) => Err(format!("{s:?} is not a page number")),
+        }
+    };
+    match text.split_once('-') {
+        None => {
+            let p = page(text)?;
+            Ok((p, Some(p)))
+        }
+        Some((start, end)) if end.trim().is_empty() => Ok((page(start)?, None)),
+        Some((start, end)) => Ok((page(start)?, Some(page(end)?))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_check_the_calendar() {
+        // Intent: partial dates parse; impossible days are refused.
+        assert_eq!(
+            parse_date("2018-05").map(|d| d.japanese()),
+            Ok("2018年5月".into())
+        );
+        assert!(parse_date("2020-02-29").is_ok());
+        assert!(parse_date("2019-02-29").is_err());
+        assert!(parse_date("2019-13").is_err());
+        assert!(parse_date("19-01-01").is_err());
+        assert!(parse_date("2019/01/01").is_err());
+    }
+
+    #[test]
+    fn pages_allow_open_ranges() {
+        // Intent: "183-" means from p.183 on; reversed ranges parse (validation refuses them).
+        assert_eq!(parse_pages("41"), Ok((41, Some(41))));
+        assert_eq!(parse_pages("98-109"), Ok((98, Some(109))));
+        assert_eq!(parse_pages("183-"), Ok((183, None)));
+        assert_eq!(parse_pages("9-8"), Ok((9, Some(8))));
+        assert!(parse_pages("p.8").is_err());
+        assert!(parse_pages("0").is_err());
+    }
+}

@@ -1,0 +1,458 @@
+//! Loading: finds the manuscript's files, parses the TOML, and lowers it into the model.
+//!
+//! Layout of a manuscript folder (documented in the README):
+//!
+//! - `supplement.toml` — the supplement, its base book and section map, team, history,
+//!   reasons, general notes and floating topics (required);
+//! - `references.toml` — every cited document (optional);
+//! - `parts/*.toml` — one file per part, read in file-name order (required folder);
+//! - `styles/` — optional overrides of the built-in templates and style sheets.
+//!
+//! Problems with what a file says are diagnostics (exit 1); a folder that cannot be read at
+//! all is a [`LoadError`] (exit 2).
+
+mod lower;
+pub mod markdown;
+mod raw;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Sources};
+use crate::model::{FileId, Span, Supplement};
+use crate::styles::Styles;
+
+/// The main manuscript file.
+pub const SUPPLEMENT_FILE: &str = "supplement.toml";
+/// The optional references file.
+pub const REFERENCES_FILE: &str = "references.toml";
+/// The folder of part files.
+pub const PARTS_DIR: &str = "parts";
+/// The folder of style overrides.
+pub const STYLES_DIR: &str = "styles";
+
+/// Largest manuscript file accepted, in bytes.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A manuscript folder that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The folder does not exist or is not a folder.
+    #[error("manuscript folder {0:?} does not exist")]
+    NoFolder(PathBuf),
+    /// The folder has no `supplement.toml`.
+    #[error("{0:?} is not a manuscript: it has no {SUPPLEMENT_FILE}")]
+    NoSupplement(PathBuf),
+    /// A file or folder could not be read.
+    #[error("cannot read {path:?}: {source}")]
+    Io {
+        /// What could not be read.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// What loading produced: every file read, the model (when every file could be read into
+/// its raw form), and the problems found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Every file read, for rendering diagnostics.
+    pub sources: Sources,
+    /// The model, unless a file could not be parsed.
+    pub supplement: Option<Supplement>,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Built-in styles with the manuscript's overrides applied.
+    pub styles: Styles,
+}
+
+/// Loads the manuscript in `dir`.
+pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
+    if !dir.is_dir() {
+        return Err(LoadError::NoFolder(dir.to_path_buf()));
+    }
+    let root = dir.canonicalize().map_err(|source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let supplement_path = dir.join(SUPPLEMENT_FILE);
+    if !supplement_path.is_file() {
+        return Err(LoadError::NoSupplement(dir.to_path_buf()));
+    }
+
+    let mut reader = Reader {
+        dir,
+        root,
+        sources: Sources::default(),
+        diagnostics: Vec::new(),
+    };
+
+    let main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
+    let references = if dir.join(REFERENCES_FILE).exists() {
+        reader.read::<raw::ReferencesFile>(REFERENCES_FILE)?
+    } else {
+        Some((
+            FileId::default(),
+            raw::ReferencesFile {
+                reference: Vec::new(),
+            },
+        ))
+    };
+
+    let mut parts = Vec::new();
+    let mut parts_ok = true;
+    for name in part_files(dir)? {
+        match reader.read::<raw::PartFile>(&name)? {
+            Some(part) => parts.push(part),
+            None => parts_ok = false,
+        }
+    }
+    if parts.is_empty() && parts_ok {
+        if let Some((file, _)) = &main {
+            reader.diagnostics.push(
+                Diagnostic::error(
+                    "no-parts",
+                    Span {
+                        file: *file,
+                        start: 0,
+                        end: 0,
+                    },
+                    "the manuscript has no parts",
+                )
+                .with_hint(format!(
+                    "add at least one part file, e.g. {PARTS_DIR}/01-intro.toml"
+                )),
+            );
+        }
+    }
+
+    let styles = reader.styles()?;
+    let Reader {
+        sources,
+        mut diagnostics,
+        ..
+    } = reader;
+    let supplement = match (main, references, parts_ok) {
+        (Some(main), Some(references), true) => Some(lower::lower(
+            &sources,
+            main,
+            references,
+            parts,
+            &mut diagnostics,
+        )),
+        _ => None,
+    };
+    Ok(Loaded {
+        sources,
+        supplement,
+        diagnostics,
+        styles,
+    })
+}
+
+/// The part files of a manuscript, relative to it, in the order they are read.
+fn part_files(dir: &Path) -> Result<Vec<String>, LoadError> {
+    let parts_dir = dir.join(PARTS_DIR);
+    if !parts_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(&parts_dir).map_err(|source| LoadError::Io {
+        path: parts_dir.clone(),
+        source,
+    })?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| LoadError::Io {
+            path: parts_dir.clone(),
+            source,
+        })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".toml") && !name.starts_with('.') {
+            names.push(format!("{PARTS_DIR}/{name}"));
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+struct Reader<'a> {
+    dir: &'a Path,
+    root: PathBuf,
+    sources: Sources,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    /// Applies the manuscript's `styles/` overrides to the built-in styles.
+    fn styles(&mut self) -> Result<Styles, LoadError> {
+        let mut styles = Styles::builtin();
+        let dir = self.dir.join(STYLES_DIR);
+        if !dir.is_dir() {
+            return Ok(styles);
+        }
+        let mut names = Vec::new();
+        let mut pending = vec![String::new()];
+        while let Some(sub) = pending.pop() {
+            let here = dir.join(&sub);
+            let entries = std::fs::read_dir(&here).map_err(|source| LoadError::Io {
+                path: here.clone(),
+                source,
+            })?;
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') {
+                    continue;
+                }
+                let rel = if sub.is_empty() {
+                    name
+                } else {
+                    format!("{sub}/{name}")
+                };
+                if entry.path().is_dir() {
+                    pending.push(rel);
+                } else {
+                    names.push(rel);
+                }
+            }
+        }
+        names.sort();
+        for name in names {
+            let Some(file) = self.read_text(&format!("{STYLES_DIR}/{name}"))? else {
+                continue;
+            };
+            let span = Span {
+                file,
+                start: 0,
+                end: 0,
+            };
+            if !Styles::is_known(&name) {
+                let known: Vec<&str> = crate::styles::BUILTIN.iter().map(|(n, _)| *n).collect();
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        "unknown-style",
+                        span,
+                        format!("{STYLES_DIR}/{name} overrides no built-in style and is ignored"),
+                    )
+                    .with_hint_opt(
+                        did_you_mean(&name, known.iter().copied()).or_else(|| {
+                            Some(format!(
+                                "style files that can be overridden: {}",
+                                known.join(", ")
+                            ))
+                        }),
+                    ),
+                );
+                continue;
+            }
+            let text = self
+                .sources
+                .get(file)
+                .map(|f| f.text.clone())
+                .unwrap_or_default();
+            if let Err(error) = styles.set(&name, text) {
+                self.diagnostics.push(toml_error(file, &error));
+            }
+        }
+        Ok(styles)
+    }
+
+    /// Reads a file as UTF-8 text inside the manuscript folder; `None` when it has errors
+    /// (already reported).
+    fn read_text(&mut self, name: &str) -> Result<Option<FileId>, LoadError> {
+        let path = self.dir.join(name);
+        let io = |source| LoadError::Io {
+            path: path.clone(),
+            source,
+        };
+        let meta = std::fs::metadata(&path).map_err(io)?;
+        let shown = path.display().to_string();
+
+        // Confinement: a file must really live inside the manuscript folder.
+        let real = path.canonicalize().map_err(io)?;
+        if !real.starts_with(&self.root) {
+            let file = self.sources.add(path.clone(), shown, String::new());
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "outside-manuscript",
+                    Span { file, start: 0, end: 0 },
+                    format!("{name:?} points outside the manuscript folder (to {real:?})"),
+                )
+                .with_hint("manuscript files must live inside the manuscript folder; copy the file in instead of linking to it"),
+            );
+            return Ok(None);
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            let file = self.sources.add(path.clone(), shown, String::new());
+            self.diagnostics.push(Diagnostic::error(
+                "file-too-large",
+                Span {
+                    file,
+                    start: 0,
+                    end: 0,
+                },
+                format!(
+                    "{name:?} is {} bytes; the limit is {MAX_FILE_BYTES}",
+                    meta.len()
+                ),
+            ));
+            return Ok(None);
+        }
+
+        let bytes = std::fs::read(&path).map_err(io)?;
+        let (text, utf8_error) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        // A byte-order mark is allowed and ignored.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
+        let file = self.sources.add(path.clone(), shown, text);
+        if let Some(at) = utf8_error {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "invalid-utf8",
+                    Span {
+                        file,
+                        start: at,
+                        end: at + 1,
+                    },
+                    "the file is not valid UTF-8",
+                )
+                .with_hint("save the file as UTF-8"),
+            );
+            return Ok(None);
+        }
+        Ok(Some(file))
+    }
+
+    /// Reads one file into its raw form; `None` when it has errors (already reported).
+    fn read<T: DeserializeOwned>(&mut self, name: &str) -> Result<Option<(FileId, T)>, LoadError> {
+        let Some(file) = self.read_text(name)? else {
+            return Ok(None);
+        };
+        let text = &self
+            .sources
+            .get(file)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let (tree, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            for error in errors {
+                self.diagnostics.push(toml_error(file, &error));
+            }
+            return Ok(None);
+        }
+        let before = self.diagnostics.len();
+        scan_strings(file, &tree, &mut self.diagnostics);
+        if self.diagnostics.len() > before {
+            return Ok(None);
+        }
+        match T::deserialize(toml::de::Deserializer::from(tree)) {
+            Ok(value) => Ok(Some((file, value))),
+            Err(error) => {
+                self.diagnostics.push(toml_error(file, &error));
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Whether XML 1.0 allows this character in text.
+pub fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Reports every key and string that holds a character XML 1.0 forbids (such text would
+/// make the DOCX unreadable), at the string that holds it.
+fn scan_strings(file: FileId, tree: &Spanned<DeTable<'_>>, diags: &mut Vec<Diagnostic>) {
+    let mut check = |text: &str, range: std::ops::Range<usize>| {
+        if let Some(c) = text.chars().find(|&c| !xml_allowed(c)) {
+            diags.push(
+                Diagnostic::error(
+                    "forbidden-character",
+                    Span {
+                        file,
+                        start: range.start,
+                        end: range.end,
+                    },
+                    format!(
+                        "text contains the control character U+{:04X}, which XML 1.0 forbids",
+                        u32::from(c)
+                    ),
+                )
+                .with_hint("remove the character; use a new line or a Markdown list for layout"),
+            );
+        }
+    };
+    let mut stack: Vec<&Spanned<DeValue<'_>>> = Vec::new();
+    for (key, value) in tree.get_ref() {
+        check(key.get_ref(), key.span());
+        stack.push(value);
+    }
+    while let Some(value) = stack.pop() {
+        match value.get_ref() {
+            DeValue::String(s) => check(s, value.span()),
+            DeValue::Array(items) => stack.extend(items.iter()),
+            DeValue::Table(table) => {
+                for (key, value) in table {
+                    check(key.get_ref(), key.span());
+                    stack.push(value);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Turns a TOML parse or deserialize error into a located diagnostic with a code and hint.
+fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
+    let range = error.span().unwrap_or(0..0);
+    let span = Span {
+        file,
+        start: range.start,
+        end: range.end,
+    };
+    let message = error.message().trim().to_string();
+    let (code, text, hint) = if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (given, expected) = split_expected(rest);
+        let hint = did_you_mean(&given, expected.iter().map(String::as_str)).or_else(|| {
+            (!expected.is_empty()).then(|| format!("valid keys here: {}", expected.join(", ")))
+        });
+        ("unknown-key", format!("unknown key `{given}`"), hint)
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (given, expected) = split_expected(rest);
+        let hint = did_you_mean(&given, expected.iter().map(String::as_str))
+            .or_else(|| Some(format!("valid values: {}", expected.join(", "))));
+        ("unknown-value", format!("unknown value `{given}`"), hint)
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        (
+            "missing-key",
+            format!("missing key `{key}`"),
+            Some(format!("add `{key} = …` to this table")),
+        )
+    } else if message.starts_with("invalid type") {
+        ("invalid-type", message.clone(), None)
+    } else if message.starts_with("invalid value") {
+        ("invalid-type", message.clone(), None)
+    } else {
+        ("toml-syntax", message.clone(), None)
+    };
+    Diagnostic::error(code, span, text).with_hint_opt(hint)
+}
+
+/// Splits serde's "`given`, expected one of `a`, `b`" into the given name and the choices.
+fn split_expected(rest: &str) -> (String, Vec<String>) {
+    let mut names = rest.split('`').skip(1).step_by(2).map(str::to_string);
+    let given = names.next().unwrap_or_default();
+    (given, names.collect())
+}

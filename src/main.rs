@@ -1,0 +1,5 @@
+//! The `supplement` binary: a thin shell around [`supplement::cli`].
+
+fn main() -> std::process::ExitCode {
+    supplement::cli::main()
+}

@@ -1,0 +1,136 @@
+//! The block model of Markdown bodies: what every emitter renders, instead of raw Markdown.
+
+use super::Span;
+
+/// A block of body text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A heading inside a body; level 1 is the body's top level.
+    Heading {
+        /// 1–6.
+        level: u8,
+        /// The heading text.
+        content: Vec<Inline>,
+    },
+    /// A paragraph.
+    Paragraph(Vec<Inline>),
+    /// A bullet or numbered list; each item is a sequence of blocks (nested lists included).
+    List {
+        /// True for a numbered list.
+        ordered: bool,
+        /// First number of a numbered list.
+        start: u64,
+        /// The items.
+        items: Vec<Vec<Block>>,
+    },
+    /// A table with a header row.
+    Table {
+        /// Column alignment.
+        align: Vec<Align>,
+        /// Header cells.
+        head: Vec<Vec<Inline>>,
+        /// Body rows of cells.
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// A block quotation.
+    Quote(Vec<Block>),
+    /// Preformatted text.
+    Code(String),
+    /// A thematic break.
+    Rule,
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Not specified.
+    None,
+    /// Left.
+    Left,
+    /// Centred.
+    Center,
+    /// Right.
+    Right,
+}
+
+/// Inline text inside a block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Plain text.
+    Text(String),
+    /// Emphasis.
+    Emphasis(Vec<Inline>),
+    /// Strong emphasis.
+    Strong(Vec<Inline>),
+    /// Strikethrough.
+    Strike(Vec<Inline>),
+    /// Code span.
+    Code(String),
+    /// A hyperlink.
+    Link {
+        /// Target address as written.
+        url: String,
+        /// Link text.
+        content: Vec<Inline>,
+        /// Where the link was written (in the TOML file).
+        span: Span,
+    },
+    /// A hard line break.
+    LineBreak,
+}
+
+impl Inline {
+    /// The plain text of a run of inlines.
+    pub fn plain(inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        push_plain(inlines, &mut out);
+        out
+    }
+}
+
+fn push_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => push_plain(c, out),
+            Inline::Link { content, .. } => push_plain(content, out),
+            Inline::LineBreak => out.push('\n'),
+        }
+    }
+}
+
+impl Block {
+    /// Calls `f` on every link in the blocks, nested ones included.
+    pub fn for_each_link<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a str, Span)) {
+        for block in blocks {
+            match block {
+                Block::Heading { content, .. } | Block::Paragraph(content) => links_in(content, f),
+                Block::List { items, .. } => {
+                    for item in items {
+                        Block::for_each_link(item, f);
+                    }
+                }
+                Block::Table { head, rows, .. } => {
+                    for cell in head.iter().chain(rows.iter().flatten()) {
+                        links_in(cell, f);
+                    }
+                }
+                Block::Quote(inner) => Block::for_each_link(inner, f),
+                Block::Code(_) | Block::Rule => {}
+            }
+        }
+    }
+}
+
+fn links_in<'a>(inlines: &'a [Inline], f: &mut dyn FnMut(&'a str, Span)) {
+    for inline in inlines {
+        match inline {
+            Inline::Link { url, content, span } => {
+                f(url, *span);
+                links_in(content, f);
+            }
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => links_in(c, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+        }
+    }
+}

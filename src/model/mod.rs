@@ -1,0 +1,522 @@
+//! The typed manuscript model: what the supplement *means*, after loading and lowering.
+//!
+//! Pure data. Nothing here reads files or knows about TOML; spans point back into the
+//! source files so that validation can report where a value was written.
+
+pub mod body;
+
+pub use body::{Align, Block, Inline};
+
+/// Index of a source file in the loader's file table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// The file the range is in.
+    pub file: FileId,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// A value together with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A reference by id to another node (a section, a reason, a reference, a team member...).
+pub type IdRef = Located<String>;
+
+/// The whole supplement: the root of the model.
+#[derive(Debug, Clone, Default)]
+pub struct Supplement {
+    /// Identifier of the supplement, e.g. `Sec01-01-01`.
+    pub id: Located<String>,
+    /// Title of the supplement.
+    pub title: String,
+    /// Optional subtitle.
+    pub subtitle: Option<String>,
+    /// Language tag of the text, e.g. `ja`.
+    pub language: String,
+    /// Intended readers, e.g. 経営者, CISO.
+    pub audience: Vec<String>,
+    /// Edition label of the supplement (e.g. 第1版), if given.
+    pub edition: Option<String>,
+    /// Date of this edition, if given; otherwise the newest history entry stands for it.
+    pub date: Option<Located<PartialDate>>,
+    /// Author shown in document properties; defaults to the team when absent.
+    pub author: Option<String>,
+    /// The published forms of this supplement (html, mmap, docx...).
+    pub links: Vec<DocumentLink>,
+    /// Sibling material that belongs with the supplement.
+    pub related: Vec<RelatedMaterial>,
+    /// The book this supplement revises.
+    pub base_book: BaseBook,
+    /// People and groups who own parts of the work.
+    pub team: Vec<TeamMember>,
+    /// Dated revision history (改訂履歴), in the order written (newest first).
+    pub history: Vec<HistoryEntry>,
+    /// Why the book is revised (改訂理由).
+    pub reasons: Vec<Reason>,
+    /// Policies that apply to the whole revision (全般).
+    pub general_notes: Vec<Vec<Block>>,
+    /// The parts of the supplement, in base-book order.
+    pub parts: Vec<Part>,
+    /// Every document the manuscript cites.
+    pub references: Vec<Reference>,
+    /// Topics of the plan that are not attached to any revision point.
+    pub floating_topics: Vec<FloatingTopic>,
+}
+
+/// A link to a published form of a document (a file name, an address, or both).
+#[derive(Debug, Clone, Default)]
+pub struct DocumentLink {
+    /// What the form is, e.g. `html 版`.
+    pub label: String,
+    /// File name as given, when there is one.
+    pub file: Option<Located<String>>,
+    /// Address, when one is known.
+    pub url: Option<Located<String>>,
+}
+
+/// Sibling material (e.g. the 素材 map) published next to the supplement.
+#[derive(Debug, Clone, Default)]
+pub struct RelatedMaterial {
+    /// Identifier, e.g. `Sec01-01-02`.
+    pub id: Located<String>,
+    /// Title.
+    pub title: String,
+    /// Address of the material, when known.
+    pub url: Option<Located<String>>,
+    /// Its published forms.
+    pub links: Vec<DocumentLink>,
+}
+
+/// The published book that the supplement revises.
+#[derive(Debug, Clone, Default)]
+pub struct BaseBook {
+    /// Title of the book.
+    pub title: String,
+    /// Publisher or issuing body.
+    pub publisher: String,
+    /// Edition label, if any.
+    pub edition: Option<String>,
+    /// First publication date.
+    pub published: Option<Located<PartialDate>>,
+    /// Number of pages.
+    pub pages: Located<u32>,
+    /// Whether `pages` is an approximate figure ("about 190 pages").
+    pub pages_approximate: bool,
+    /// The sections that revisions point at, with their page ranges.
+    pub sections: Vec<BaseSection>,
+}
+
+/// A section of the base book that revision points can target.
+#[derive(Debug, Clone, Default)]
+pub struct BaseSection {
+    /// Identifier used by `targets`, e.g. `Mission3-10`.
+    pub id: Located<String>,
+    /// How the section is written in the book, e.g. `Mission3-17～20`.
+    pub label: String,
+    /// Section title, when known.
+    pub title: Option<String>,
+    /// The part of the book the section is in.
+    pub part: IdRef,
+    /// The pages the section spans.
+    pub pages: PageRange,
+    /// Free note on the section (e.g. where additions start).
+    pub note: Option<String>,
+}
+
+/// A page range of the base book; `end == None` means open-ended ("p.183以降").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PageRange {
+    /// First page.
+    pub start: u32,
+    /// Last page, or `None` when the range is open-ended.
+    pub end: Option<u32>,
+    /// Where the range was written.
+    pub span: Span,
+}
+
+impl PageRange {
+    /// True when every page of `self` lies inside `outer`.
+    pub fn within(&self, outer: &PageRange) -> bool {
+        if self.start < outer.start {
+            return false;
+        }
+        match (self.end, outer.end) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(e), Some(oe)) => e <= oe,
+        }
+    }
+
+    /// True when the two ranges share at least one page.
+    pub fn overlaps(&self, other: &PageRange) -> bool {
+        let self_end = self.end.unwrap_or(u32::MAX);
+        let other_end = other.end.unwrap_or(u32::MAX);
+        self.start <= other_end && other.start <= self_end
+    }
+}
+
+/// A calendar date that may be given only to the year or month ("2018年5月").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PartialDate {
+    /// Year.
+    pub year: u16,
+    /// Month 1–12, if given.
+    pub month: Option<u8>,
+    /// Day of month, if given (only with a month).
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// Days since 1970-01-01 of the first day the date covers (for ordering and properties).
+    pub fn days_from_epoch(&self) -> i64 {
+        let y = i64::from(self.year);
+        let m = i64::from(self.month.unwrap_or(1));
+        let d = i64::from(self.day.unwrap_or(1));
+        // Howard Hinnant's days_from_civil.
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The ISO 8601 form with only the parts that are known (`2018`, `2018-05`, `2018-05-08`).
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
+            (Some(m), None) => format!("{:04}-{:02}", self.year, m),
+            _ => format!("{:04}", self.year),
+        }
+    }
+
+    /// The Japanese form (`2018年5月8日`).
+    pub fn japanese(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{}年{}月{}日", self.year, m, d),
+            (Some(m), None) => format!("{}年{}月", self.year, m),
+            _ => format!("{}年", self.year),
+        }
+    }
+}
+
+/// A person or a group that can own work.
+#[derive(Debug, Clone, Default)]
+pub struct TeamMember {
+    /// Identifier used in `owners`.
+    pub id: Located<String>,
+    /// Display name, e.g. 石井（茂）.
+    pub name: String,
+    /// True for a group such as 専門員全員.
+    pub group: bool,
+}
+
+/// Who owns a part, revision point or topic (【担当：…】).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// One team member or group.
+    Member(IdRef),
+    /// Work handed over from one member to another (伊藤⇒中山).
+    Handover {
+        /// Who had it.
+        from: IdRef,
+        /// Who has it now.
+        to: IdRef,
+    },
+    /// Explicitly not assigned yet (【担当：？】).
+    Unassigned(Span),
+}
+
+/// One dated entry of the revision history.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryEntry {
+    /// The date of the entry.
+    pub date: Located<PartialDate>,
+    /// What happened.
+    pub summary: String,
+}
+
+/// A reason for the revision (改訂理由).
+#[derive(Debug, Clone, Default)]
+pub struct Reason {
+    /// Identifier used by revision points' `reasons`.
+    pub id: Located<String>,
+    /// The reason as written.
+    pub title: String,
+    /// Sub-items (laws, strategies, guideline versions...).
+    pub items: Vec<ReasonItem>,
+    /// Documents cited for the reason.
+    pub references: Vec<IdRef>,
+    /// Free text on the reason.
+    pub body: Vec<Block>,
+}
+
+/// A sub-item of a reason.
+#[derive(Debug, Clone, Default)]
+pub struct ReasonItem {
+    /// The sub-item as written.
+    pub title: String,
+    /// A note under it.
+    pub note: Option<String>,
+    /// Documents cited for it.
+    pub references: Vec<IdRef>,
+}
+
+/// A part of the supplement, mirroring a part of the base book (はじめに, Mission1…, Information).
+#[derive(Debug, Clone, Default)]
+pub struct Part {
+    /// Identifier, e.g. `mission3`.
+    pub id: Located<String>,
+    /// Short label, e.g. `Mission3`.
+    pub label: String,
+    /// Title of the part in the base book.
+    pub title: String,
+    /// Who owns the whole part.
+    pub owners: Vec<Owner>,
+    /// Notes on the part.
+    pub notes: Vec<String>,
+    /// Introductory text.
+    pub body: Vec<Block>,
+    /// The revision points of the part, in the order written.
+    pub points: Vec<RevisionPoint>,
+    /// The file the part was read from.
+    pub file: FileId,
+}
+
+/// What a revision does at its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    /// 改訂: rewrite the target.
+    Revise,
+    /// のあとに追加: add new material after the target.
+    AddAfter,
+    /// に追加: add material inside the target.
+    AddTo,
+    /// として追加: add as a new section.
+    AddNew,
+    /// 削除: remove the target.
+    Remove,
+}
+
+impl Action {
+    /// Every action, in the order the manuscript documents them.
+    pub const ALL: [Action; 5] = [
+        Action::Revise,
+        Action::AddAfter,
+        Action::AddTo,
+        Action::AddNew,
+        Action::Remove,
+    ];
+
+    /// The manuscript keyword.
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::Revise => "revise",
+            Action::AddAfter => "add-after",
+            Action::AddTo => "add-to",
+            Action::AddNew => "add-new",
+            Action::Remove => "remove",
+        }
+    }
+}
+
+/// Progress of a revision point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Status {
+    /// Planned, not started.
+    #[default]
+    Planned,
+    /// Being written.
+    Drafting,
+    /// Written, under review.
+    Review,
+    /// Finished.
+    Done,
+}
+
+impl Status {
+    /// Every status, in workflow order.
+    pub const ALL: [Status; 4] = [
+        Status::Planned,
+        Status::Drafting,
+        Status::Review,
+        Status::Done,
+    ];
+
+    /// The manuscript keyword.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Drafting => "drafting",
+            Status::Review => "review",
+            Status::Done => "done",
+        }
+    }
+}
+
+/// A place in the base book to revise (改訂箇所), with what to do there.
+#[derive(Debug, Clone)]
+pub struct RevisionPoint {
+    /// Identifier, unique in the manuscript; also the anchor in the outputs.
+    pub id: Located<String>,
+    /// The revision point this one sits under in the plan, if any.
+    pub parent: Option<IdRef>,
+    /// Base-book sections the revision applies to.
+    pub targets: Vec<IdRef>,
+    /// Pages of the base book the revision applies to.
+    pub pages: Vec<PageRange>,
+    /// What is done at the target.
+    pub action: Located<Action>,
+    /// Free words that qualify the action (e.g. 必要に応じて追加).
+    pub action_note: Option<String>,
+    /// Progress.
+    pub status: Status,
+    /// Why (ids of reasons).
+    pub reasons: Vec<IdRef>,
+    /// Title, owners, markers, body and nested topics.
+    pub topic: Topic,
+}
+
+/// A titled node with its owners, markers, citations, text and sub-topics.
+///
+/// Every revision point has one at its root; nested topics are the plan's sub-topics.
+#[derive(Debug, Clone, Default)]
+pub struct Topic {
+    /// Optional identifier (an anchor) of the topic.
+    pub id: Option<Located<String>>,
+    /// Title as written.
+    pub title: String,
+    /// MindManager priority marker (the plan's 4, 5, 6), if any.
+    pub priority: Option<u8>,
+    /// Other markers as written (e.g. 😊).
+    pub markers: Vec<String>,
+    /// Who owns the topic (【担当：…】).
+    pub owners: Vec<Owner>,
+    /// Documents cited (ids of references).
+    pub references: Vec<IdRef>,
+    /// Notes that say what changes.
+    pub notes: Vec<String>,
+    /// Old wording, when the manuscript gives it.
+    pub before: Option<String>,
+    /// New wording, when the manuscript gives it.
+    pub after: Option<String>,
+    /// The text.
+    pub body: Vec<Block>,
+    /// Nested topics.
+    pub topics: Vec<Topic>,
+    /// Where the topic was written.
+    pub span: Span,
+}
+
+impl Topic {
+    /// Calls `f` on this topic and every nested topic, depth first, with its depth (0 = self).
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Topic, usize)) {
+        let mut stack = vec![(self, 0usize)];
+        while let Some((topic, depth)) = stack.pop() {
+            f(topic, depth);
+            for child in topic.topics.iter().rev() {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
+
+    /// True when the topic says nothing beyond its title.
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty()
+            && self.topics.is_empty()
+            && self.references.is_empty()
+            && self.notes.is_empty()
+            && self.before.is_none()
+            && self.after.is_none()
+    }
+}
+
+/// A document the manuscript cites.
+#[derive(Debug, Clone, Default)]
+pub struct Reference {
+    /// Identifier used by `references`.
+    pub id: Located<String>,
+    /// Title as given.
+    pub title: String,
+    /// Who issued it.
+    pub issuer: Option<String>,
+    /// When it was issued.
+    pub date: Option<Located<PartialDate>>,
+    /// Version or edition.
+    pub version: Option<String>,
+    /// Address, when known.
+    pub url: Option<Located<String>>,
+    /// File name, when that is all that is known.
+    pub file: Option<Located<String>>,
+    /// A note (e.g. 再掲).
+    pub note: Option<String>,
+}
+
+/// A topic of the plan that hangs on no revision point (MindManager's floating topics and
+/// topics that carry only markers).
+#[derive(Debug, Clone, Default)]
+pub struct FloatingTopic {
+    /// Title, if the topic has any text.
+    pub title: Option<String>,
+    /// Priority marker.
+    pub priority: Option<u8>,
+    /// Other markers.
+    pub markers: Vec<String>,
+    /// Where the topic stands in the plan.
+    pub note: Option<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Supplement {
+    /// Every revision point of every part, in document order.
+    pub fn points(&self) -> impl Iterator<Item = &RevisionPoint> {
+        self.parts.iter().flat_map(|p| p.points.iter())
+    }
+
+    /// The section with this id.
+    pub fn section(&self, id: &str) -> Option<&BaseSection> {
+        self.base_book.sections.iter().find(|s| s.id.value == id)
+    }
+
+    /// The reference with this id.
+    pub fn reference(&self, id: &str) -> Option<&Reference> {
+        self.references.iter().find(|r| r.id.value == id)
+    }
+
+    /// The team member with this id.
+    pub fn member(&self, id: &str) -> Option<&TeamMember> {
+        self.team.iter().find(|m| m.id.value == id)
+    }
+
+    /// The reason with this id.
+    pub fn reason(&self, id: &str) -> Option<&Reason> {
+        self.reasons.iter().find(|r| r.id.value == id)
+    }
+
+    /// The revision point with this id.
+    pub fn point(&self, id: &str) -> Option<&RevisionPoint> {
+        self.points().find(|p| p.id.value == id)
+    }
+
+    /// The date the supplement stands at: its own date, else the newest history entry.
+    pub fn effective_date(&self) -> Option<PartialDate> {
+        self.date
+            .as_ref()
+            .map(|d| d.value)
+            .or_else(|| self.history.iter().map(|h| h.date.value).max())
+    }
+}
