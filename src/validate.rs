@@ -42,6 +42,13 @@ impl<'a> Validator<'a> {
                 }
             });
         }
+        for topic in s.parts.iter().flat_map(|p| p.topics.iter()) {
+            topic.walk(&mut |t, _| {
+                if let Some(id) = &t.id {
+                    point_ids.push(id);
+                }
+            });
+        }
         let groups: [(&str, Vec<&Located<String>>); 6] = [
             ("part", s.parts.iter().map(|p| &p.id).collect()),
             (
@@ -214,6 +221,12 @@ impl<'a> Validator<'a> {
         let point_ids: Vec<&str> = s.points().map(|p| p.id.value.as_str()).collect();
         for part in &s.parts {
             self.owners(&part.owners);
+            for topic in &part.topics {
+                topic.walk(&mut |topic: &'a Topic, _| {
+                    self.owners(&topic.owners);
+                    self.cite_all(&topic.references);
+                });
+            }
             for point in &part.points {
                 if point.targets.is_empty() {
                     self.diags.push(
@@ -420,6 +433,9 @@ impl<'a> Validator<'a> {
                 point
                     .topic
                     .walk(&mut |t, _| push_blocks(&t.body, &mut urls));
+            }
+            for topic in &part.topics {
+                topic.walk(&mut |t, _| push_blocks(&t.body, &mut urls));
             }
         }
         for reference in &s.references {

@@ -145,6 +145,7 @@ pub struct PartView<'a> {
     pub notes: Vec<&'a str>,
     pub body: String,
     pub points: Vec<PointView<'a>>,
+    pub topics: Vec<TopicView<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -263,8 +264,8 @@ pub fn citation(r: &Reference) -> String {
     if let Some(version) = &r.version {
         meta.push(version.clone());
     }
-    let title = if r.title.starts_with('「') || r.title.starts_with('『') {
-        r.title.clone()
+    let title = if r.title.contains('「') {
+        format!("『{}』", r.title)
     } else {
         format!("「{}」", r.title)
     };
@@ -465,9 +466,10 @@ impl<'a> DocumentView<'a> {
                         before: p.topic.before.as_deref(),
                         after: p.topic.after.as_deref(),
                         body: body(&p.topic.body),
-                        topics: topics(s, p, labels, body),
+                        topics: topics(s, &p.id.value, std::slice::from_ref(&p.topic), 1, labels, body),
                     })
                     .collect(),
+                topics: topics(s, &part.id.value, &part.topics, 0, labels, body),
             })
             .collect();
 
@@ -576,26 +578,30 @@ impl<'a> DocumentView<'a> {
     }
 }
 
-/// The nested topics of a point, flattened depth first with their depth (1 = direct child).
+/// Topics flattened depth first with their depth (1 = top level shown). `skip` levels of
+/// the roots are left out (a revision point's root topic is the point itself).
 fn topics<'a>(
     s: &'a Supplement,
-    p: &'a RevisionPoint,
+    owner_id: &str,
+    roots: &'a [Topic],
+    skip: usize,
     labels: &Labels,
     body: BodyRenderer<'_>,
 ) -> Vec<TopicView<'a>> {
     let mut out = Vec::new();
     let mut counter = 0usize;
-    p.topic.walk(&mut |t, depth| {
-        if depth == 0 {
+    let mut visit = |t: &'a Topic, depth: usize| {
+        if depth < skip {
             return;
         }
+        let depth = depth + 1 - skip;
         counter += 1;
         out.push(TopicView {
             id: t.id.as_ref().map(|i| i.value.as_str()),
             anchor: t
                 .id
                 .as_ref()
-                .map_or_else(|| format!("{}-t{counter}", p.id.value), |i| i.value.clone()),
+                .map_or_else(|| format!("{owner_id}-t{counter}"), |i| i.value.clone()),
             title: &t.title,
             depth,
             priority: t.priority,
@@ -607,6 +613,9 @@ fn topics<'a>(
             after: t.after.as_deref(),
             body: body(&t.body),
         });
-    });
+    };
+    for root in roots {
+        root.walk(&mut visit);
+    }
     out
 }

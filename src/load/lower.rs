@@ -359,6 +359,11 @@ impl Lowerer<'_> {
                 .into_iter()
                 .map(|point| self.point(point))
                 .collect(),
+            topics: part_file
+                .topic
+                .into_iter()
+                .map(|topic| self.topic(topic))
+                .collect(),
             file,
         }
     }

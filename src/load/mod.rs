@@ -269,7 +269,11 @@ impl Reader<'_> {
             source,
         };
         let meta = std::fs::metadata(&path).map_err(io)?;
-        let shown = path.display().to_string();
+        let shown = if self.dir == Path::new(".") {
+            name.to_string()
+        } else {
+            path.display().to_string()
+        };
 
         // Confinement: a file must really live inside the manuscript folder.
         let real = path.canonicalize().map_err(io)?;

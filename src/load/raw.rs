@@ -163,6 +163,8 @@ pub struct PartFile {
     pub part: RawPart,
     #[serde(default)]
     pub point: Vec<Spanned<RawPoint>>,
+    #[serde(default)]
+    pub topic: Vec<Spanned<RawTopic>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -292,6 +292,8 @@ pub struct Part {
     pub body: Vec<Block>,
     /// The revision points of the part, in the order written.
     pub points: Vec<RevisionPoint>,
+    /// Topics of the part that are tied to no place in the base book (e.g. lists to add).
+    pub topics: Vec<Topic>,
     /// The file the part was read from.
     pub file: FileId,
 }
