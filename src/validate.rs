@@ -276,7 +276,10 @@ impl<'a> Validator<'a> {
                 for range in &point.pages {
                     let before = self.diags.len();
                     self.page_range(range, book_pages);
-                    if self.diags.len() > before || target_ranges.len() != point.targets.len() {
+                    if self.diags.len() > before
+                        || target_ranges.is_empty()
+                        || target_ranges.len() != point.targets.len()
+                    {
                         continue;
                     }
                     if !target_ranges.iter().any(|t| range.within(t)) {
@@ -347,7 +350,9 @@ impl<'a> Validator<'a> {
         let mut current = start;
         while let Some(point) = self.s.point(current) {
             if !seen.insert(current) {
-                return true;
+                // A cycle further up that does not pass through `start`: it is reported
+                // on its own members.
+                return false;
             }
             match &point.parent {
                 Some(parent) if parent.value == start => return true,

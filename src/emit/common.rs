@@ -466,7 +466,14 @@ impl<'a> DocumentView<'a> {
                         before: p.topic.before.as_deref(),
                         after: p.topic.after.as_deref(),
                         body: body(&p.topic.body),
-                        topics: topics(s, &p.id.value, std::slice::from_ref(&p.topic), 1, labels, body),
+                        topics: topics(
+                            s,
+                            &p.id.value,
+                            std::slice::from_ref(&p.topic),
+                            1,
+                            labels,
+                            body,
+                        ),
                     })
                     .collect(),
                 topics: topics(s, &part.id.value, &part.topics, 0, labels, body),

@@ -314,7 +314,8 @@ impl Lowerer<'_> {
                     Diagnostic::error("markdown-too-deep", e.span, e.message)
                         .with_hint("flatten the nesting, or split the text into topics"),
                 );
-                Vec::new()
+                // Keep the text, unparsed, so that later rules do not see an empty body.
+                vec![Block::Code(value.get_ref().clone())]
             }
         }
     }

@@ -107,7 +107,8 @@ pub fn parse(text: &str, map: StringMap) -> Result<Vec<Block>, MarkdownError> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut stack: Vec<Frame> = vec![Frame::Blocks(Vec::new())];
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-        if stack.len() > MAX_DEPTH {
+        // The root frame does not count as nesting.
+        if stack.len() > MAX_DEPTH + 1 {
             return Err(MarkdownError {
                 message: format!("markdown is nested more than {MAX_DEPTH} levels deep"),
                 span: map.span(range),

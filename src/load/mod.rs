@@ -306,18 +306,19 @@ impl Reader<'_> {
             return Ok(None);
         }
 
-        let bytes = std::fs::read(&path).map_err(io)?;
+        let mut bytes = std::fs::read(&path).map_err(io)?;
+        // A byte-order mark is allowed and ignored.
+        if bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
         let (text, utf8_error) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(e) => {
+                // The lossy text is identical up to the first bad byte, which becomes
+                // U+FFFD: the diagnostic points at that character.
                 let at = e.utf8_error().valid_up_to();
                 (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
             }
-        };
-        // A byte-order mark is allowed and ignored.
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text,
         };
         let file = self.sources.add(path.clone(), shown, text);
         if let Some(at) = utf8_error {
@@ -327,7 +328,7 @@ impl Reader<'_> {
                     Span {
                         file,
                         start: at,
-                        end: at + 1,
+                        end: at + '\u{fffd}'.len_utf8(),
                     },
                     "the file is not valid UTF-8",
                 )
@@ -444,14 +445,21 @@ fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
             format!("missing key `{key}`"),
             Some(format!("add `{key} = …` to this table")),
         )
-    } else if message.starts_with("invalid type") {
-        ("invalid-type", message.clone(), None)
-    } else if message.starts_with("invalid value") {
-        ("invalid-type", message.clone(), None)
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        ("invalid-type", plain_type_names(&message), None)
     } else {
         ("toml-syntax", message.clone(), None)
     };
     Diagnostic::error(code, span, text).with_hint_opt(hint)
+}
+
+/// Replaces Rust type names in serde messages with words a manuscript author knows.
+fn plain_type_names(message: &str) -> String {
+    message
+        .replace("expected i64", "expected an integer")
+        .replace("expected u32", "expected a positive integer")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table")
 }
 
 /// Splits serde's "`given`, expected one of `a`, `b`" into the given name and the choices.

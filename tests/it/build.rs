@@ -1,0 +1,222 @@
+//! Building: outputs written, byte-identical on rebuild, untouched when a build fails.
+
+use crate::support::{code, copy_dir, root, run, temp_dir, text};
+
+fn json_codes(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            format!(
+                "{}[{}]",
+                v["severity"].as_str().unwrap_or(""),
+                v["code"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn minimal_example_checks_clean() {
+    // Intent: the smallest manuscript is valid with no warnings at all.
+    let out = run(
+        &root(),
+        &[
+            "check",
+            "--manuscript",
+            "examples/minimal",
+            "--deny-warnings",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+}
+
+#[test]
+fn full_example_checks_with_only_its_unassigned_owner() {
+    // Intent: examples/full is valid; its one warning is the explicit "?" owner it shows off.
+    let out = run(
+        &root(),
+        &[
+            "check",
+            "--manuscript",
+            "examples/full",
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    assert_eq!(json_codes(&text(&out).0), vec!["warning[unassigned-owner]"]);
+    let strict = run(
+        &root(),
+        &["check", "--manuscript", "examples/full", "--deny-warnings"],
+    );
+    assert_eq!(code(&strict), 1);
+}
+
+#[test]
+fn examples_build_and_rebuild_byte_identical() {
+    // Intent: same input, same bytes, for every example and format.
+    for example in ["examples/minimal", "examples/full", "manuscript"] {
+        let a = temp_dir(&format!("identical-a-{}", example.replace('/', "-")));
+        let b = temp_dir(&format!("identical-b-{}", example.replace('/', "-")));
+        for dir in [&a, &b] {
+            let out = run(
+                &root(),
+                &[
+                    "build",
+                    "--manuscript",
+                    example,
+                    "--out",
+                    dir.to_str().expect("utf8"),
+                ],
+            );
+            assert_eq!(code(&out), 0, "{example}: {}", text(&out).1);
+        }
+        let mut names: Vec<_> = std::fs::read_dir(&a)
+            .expect("out")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        names.sort();
+        assert!(!names.is_empty(), "{example}: nothing built");
+        for name in names {
+            let x = std::fs::read(a.join(&name)).expect("a");
+            let y = std::fs::read(b.join(&name)).expect("b");
+            assert!(!x.is_empty(), "{example}: {name:?} is empty");
+            assert!(x == y, "{example}: {name:?} differs between two builds");
+        }
+    }
+}
+
+#[test]
+fn a_failing_build_leaves_previous_outputs_untouched() {
+    // Intent: a manuscript error stops the build before anything is written.
+    let work = temp_dir("failing-build");
+    let manuscript = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &manuscript);
+    let out_dir = work.join("out");
+    let ok = run(&work, &["build", "--manuscript", "m", "--out", "out"]);
+    assert_eq!(code(&ok), 0, "{}", text(&ok).1);
+    let file = out_dir.join("min-01.changelog.txt");
+    let before = std::fs::read(&file).expect("built");
+
+    let part = manuscript.join("parts/01-part1.toml");
+    let broken = std::fs::read_to_string(&part)
+        .expect("part")
+        .replace("targets = [\"ch1\"]", "targets = [\"nope\"]");
+    std::fs::write(&part, broken).expect("write");
+    let failed = run(&work, &["build", "--manuscript", "m", "--out", "out"]);
+    assert_eq!(code(&failed), 1);
+    assert!(text(&failed)
+        .1
+        .contains("unknown base-book section \"nope\""));
+    assert_eq!(std::fs::read(&file).expect("still there"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_write_nothing() {
+    // Intent: unknown formats, formats not built yet, and missing folders are usage errors.
+    let work = temp_dir("usage");
+    for args in [
+        vec![
+            "build",
+            "--manuscript",
+            "../../../../examples/minimal",
+            "--format",
+            "pdf",
+            "--out",
+            "o",
+        ],
+        vec!["build", "--manuscript", "does-not-exist", "--out", "o"],
+        vec!["build", "--bogus-flag"],
+    ] {
+        let out = run(&work, &args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", text(&out).1);
+        assert!(!work.join("o").exists(), "{args:?} wrote output");
+    }
+    let planned = run(
+        &root(),
+        &[
+            "build",
+            "--manuscript",
+            "examples/minimal",
+            "--format",
+            "docx",
+            "--out",
+            work.join("o").to_str().expect("utf8"),
+        ],
+    );
+    if supplement::emit::PLANNED.contains(&"docx") {
+        assert_eq!(code(&planned), 2);
+        assert!(text(&planned).1.contains("not built yet"));
+        assert!(!work.join("o").exists());
+    }
+}
+
+#[test]
+fn files_outside_the_manuscript_are_refused() {
+    // Intent: a part file that is a symlink to a file outside the folder is a located error.
+    let work = temp_dir("confine");
+    let manuscript = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &manuscript);
+    let outside = work.join("outside.toml");
+    std::fs::rename(manuscript.join("parts/01-part1.toml"), &outside).expect("move");
+    std::os::unix::fs::symlink(&outside, manuscript.join("parts/01-part1.toml")).expect("symlink");
+    let out = run(
+        &work,
+        &["check", "--manuscript", "m", "--message-format", "json"],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(
+        json_codes(&text(&out).0).contains(&"error[outside-manuscript]".to_string()),
+        "{}",
+        text(&out).0
+    );
+}
+
+#[test]
+fn changelog_lists_history_newest_first_and_points_by_section() {
+    // Intent: the changelog's two required views, checked on examples/full.
+    let dir = temp_dir("changelog-full");
+    let out = run(
+        &root(),
+        &[
+            "build",
+            "--manuscript",
+            "examples/full",
+            "--format",
+            "changelog",
+            "--out",
+            dir.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    let text = std::fs::read_to_string(dir.join("FULL-01.changelog.txt")).expect("changelog");
+    let pos = |s: &str| {
+        text.find(s)
+            .unwrap_or_else(|| panic!("missing {s:?}\n{text}"))
+    };
+    assert!(
+        pos("2024年4月1日  第2版") < pos("2023年11月  担当割を記載")
+            && pos("2023年11月") < pos("2023年  調査")
+    );
+    let by_section = &text[pos("■ 改訂箇所一覧")..pos("■ 改訂内容")];
+    for needle in [
+        "第1章-3（p.20、第1章）",
+        "[ch1-3-after] パスワード管理ツールの紹介",
+        "のあとに追加 | p.20 | 担当: ？（未定） | 状態: 執筆中",
+        "に追加 | p.102",
+        "削除 | p.100～101 | 担当: 編集部全員",
+        "状態: 査読中",
+    ] {
+        assert!(
+            by_section.contains(needle),
+            "missing {needle:?} in\n{by_section}"
+        );
+    }
+}

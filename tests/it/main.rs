@@ -1,0 +1,6 @@
+//! Integration tests: one test binary, one module per concern.
+
+mod build;
+mod fixtures;
+mod manuscript;
+mod support;
