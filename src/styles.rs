@@ -12,6 +12,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "changelog.txt.j2",
         include_str!("../styles/changelog.txt.j2"),
     ),
+    ("docx.toml", include_str!("../styles/docx.toml")),
 ];
 
 /// The templates and style sheets an emitter renders with.

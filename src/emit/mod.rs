@@ -5,6 +5,7 @@
 
 pub mod changelog;
 pub mod common;
+pub mod docx;
 pub mod text;
 
 use crate::model::Supplement;
@@ -67,10 +68,10 @@ pub trait Emitter: Sync {
 }
 
 /// Every built-in emitter, in the order `all` builds them.
-pub static REGISTRY: &[&dyn Emitter] = &[&changelog::Changelog];
+pub static REGISTRY: &[&dyn Emitter] = &[&docx::DocxEmitter, &changelog::Changelog];
 
 /// Formats that are designed but not built yet.
-pub const PLANNED: &[&str] = &["docx", "html"];
+pub const PLANNED: &[&str] = &["html"];
 
 /// The emitter called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Emitter> {

@@ -5,7 +5,7 @@ use crate::support::{code, root, run, temp_dir, text};
 
 /// Distinctive phrases of the revision plan, one or more per node kind: titles, owners,
 /// targets, page ranges, dates, reference titles and file names, statutes, regions.
-const PLAN_PHRASES: &[&str] = &[
+pub const PLAN_PHRASES: &[&str] = &[
     "Sec01-01-01",
     "「中小企業向けサイバーセキュリティ対策の極意」の改訂（追補資料の作成）",
     "経営者、CISO",

@@ -1,0 +1,609 @@
+//! The DOCX output, read back as unzipped XML: structure, table of contents, the revision
+//! point table, links, fonts and language, properties, escaping, packaging, real clients.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::support::{code, copy_dir, root, run, temp_dir, text};
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// The parts of a .docx, by name.
+struct Package {
+    parts: Vec<(String, String)>,
+}
+
+impl Package {
+    fn open(path: &Path) -> Package {
+        let bytes = std::fs::read(path).expect("docx");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut parts = Vec::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).expect("entry");
+            let mut s = String::new();
+            f.read_to_string(&mut s).expect("utf8 part");
+            parts.push((f.name().to_string(), s));
+        }
+        Package { parts }
+    }
+
+    fn part(&self, name: &str) -> &str {
+        &self
+            .parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no part {name}"))
+            .1
+    }
+}
+
+fn build(manuscript: &str, name: &str) -> (PathBuf, Package) {
+    let dir = temp_dir(name);
+    let out = run(
+        &root(),
+        &[
+            "build",
+            "--manuscript",
+            manuscript,
+            "--format",
+            "docx",
+            "--out",
+            dir.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    let file = std::fs::read_dir(&dir)
+        .expect("out")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "docx"))
+        .expect("a .docx was written");
+    let package = Package::open(&file);
+    (file, package)
+}
+
+fn w<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Option<roxmltree::Node<'a, 'a>> {
+    node.children().find(|c| c.has_tag_name((W, name)))
+}
+
+fn attr<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
+    node.attribute((W, name))
+}
+
+/// Paragraph style and text of every body paragraph, in order.
+fn paragraphs(doc: &roxmltree::Document<'_>) -> Vec<(String, String)> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .map(|p| {
+            let style = w(p, "pPr")
+                .and_then(|ppr| w(ppr, "pStyle"))
+                .and_then(|s| attr(s, "val"))
+                .unwrap_or("")
+                .to_string();
+            let text: String = p
+                .descendants()
+                .filter(|n| n.has_tag_name((W, "t")))
+                .filter_map(|n| n.text())
+                .collect();
+            (style, text)
+        })
+        .collect()
+}
+
+fn bookmarks(doc: &roxmltree::Document<'_>) -> HashSet<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name((W, "bookmarkStart")))
+        .filter_map(|n| attr(n, "name").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn headings_follow_the_document_order() {
+    // Intent: parts are Heading1 in base-book order, each revision point a Heading2 inside
+    // its part, topics Heading3+; front matter comes first.
+    let (_, pkg) = build("examples/full", "docx-headings");
+    let doc = roxmltree::Document::parse(pkg.part("word/document.xml")).expect("xml");
+    let heads: Vec<(String, String)> = paragraphs(&doc)
+        .into_iter()
+        .filter(|(s, _)| s.starts_with("Heading"))
+        .collect();
+    let level1: Vec<&str> = heads
+        .iter()
+        .filter(|(s, _)| s == "Heading1")
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert_eq!(
+        level1,
+        [
+            "改訂履歴",
+            "改訂の趣旨",
+            "改訂箇所一覧",
+            "まえがき",
+            "第1章　基本の対策",
+            "付録",
+            "参考文献",
+            "公開形式・関連資料",
+            "担当者",
+            "フローティングトピック"
+        ]
+    );
+    let position = |text: &str| {
+        heads
+            .iter()
+            .position(|(_, t)| t == text)
+            .unwrap_or_else(|| panic!("no heading {text}"))
+    };
+    assert!(position("まえがき") < position("まえがき（p.3～5）改訂"));
+    assert!(position("第1章　基本の対策") < position("第1章-2、第1章-3（p.12～19, 20）改訂"));
+    assert!(position("第1章-2、第1章-3（p.12～19, 20）改訂") < position("パスフレーズ 〔5〕"));
+    assert_eq!(heads[position("パスフレーズ 〔5〕")].0, "Heading3");
+    assert_eq!(heads[position("多要素認証")].0, "Heading4");
+    assert_eq!(heads[position("付録（p.100～101）削除")].0, "Heading2");
+}
+
+#[test]
+fn table_of_contents_is_prefilled_and_linked() {
+    // Intent: the TOC shows entries when the file is opened: one per part, front section
+    // and revision point, each linking to an existing bookmark with a PAGEREF to it.
+    let (_, pkg) = build("examples/full", "docx-toc");
+    let xml = pkg.part("word/document.xml");
+    let doc = roxmltree::Document::parse(xml).expect("xml");
+    let marks = bookmarks(&doc);
+    let entries: Vec<roxmltree::Node<'_, '_>> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .filter(|p| {
+            w(*p, "pPr")
+                .and_then(|ppr| w(ppr, "pStyle"))
+                .and_then(|s| attr(s, "val"))
+                .is_some_and(|v| v.starts_with("TOC") && v != "TOCHeading")
+        })
+        .collect();
+    let points = 6;
+    let level1 = 10;
+    assert_eq!(entries.len(), points + level1);
+    for entry in &entries {
+        let link = entry
+            .descendants()
+            .find(|n| n.has_tag_name((W, "hyperlink")))
+            .expect("entry is a link");
+        let anchor = attr(link, "anchor").expect("internal link");
+        assert!(
+            marks.contains(anchor),
+            "TOC links to missing bookmark {anchor}"
+        );
+        let instr: String = entry
+            .descendants()
+            .filter(|n| n.has_tag_name((W, "instrText")))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(
+            instr.contains(&format!("PAGEREF {anchor}")),
+            "no PAGEREF in {instr:?}"
+        );
+        let text: String = entry
+            .descendants()
+            .filter(|n| n.has_tag_name((W, "t")))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(!text.trim().is_empty());
+    }
+    let texts: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            e.descendants()
+                .filter(|n| n.has_tag_name((W, "t")))
+                .filter_map(|n| n.text())
+                .collect()
+        })
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("付録（p.100～101）削除　古いリンク集の削除")),
+        "{texts:?}"
+    );
+    assert!(
+        xml.contains("w:updateFields") || pkg.part("word/settings.xml").contains("w:updateFields")
+    );
+}
+
+#[test]
+fn revision_point_table_has_a_linked_row_per_point() {
+    // Intent: 改訂箇所一覧 lists every point: target, pages, action, title (linked), owners,
+    // status, with a repeating header row.
+    let (_, pkg) = build("examples/full", "docx-table");
+    let doc = roxmltree::Document::parse(pkg.part("word/document.xml")).expect("xml");
+    let marks = bookmarks(&doc);
+    let table = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "tbl")))
+        .find(|t| {
+            let first: String = t
+                .descendants()
+                .filter(|n| n.has_tag_name((W, "t")))
+                .take(1)
+                .filter_map(|n| n.text())
+                .collect();
+            first == "対象"
+        })
+        .expect("the revision point table");
+    let rows: Vec<_> = table
+        .children()
+        .filter(|n| n.has_tag_name((W, "tr")))
+        .collect();
+    assert_eq!(rows.len(), 1 + 6);
+    let header = rows[0];
+    assert!(
+        header
+            .descendants()
+            .any(|n| n.has_tag_name((W, "tblHeader"))),
+        "header row does not repeat"
+    );
+    let cells = |row: roxmltree::Node<'_, '_>| -> Vec<String> {
+        row.children()
+            .filter(|n| n.has_tag_name((W, "tc")))
+            .map(|c| {
+                c.descendants()
+                    .filter(|n| n.has_tag_name((W, "t")))
+                    .filter_map(|n| n.text())
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(
+        cells(header),
+        ["対象", "頁", "対応", "題名", "担当", "状態"]
+    );
+    assert_eq!(
+        cells(rows[3]),
+        [
+            "第1章-3",
+            "p.20",
+            "のあとに追加",
+            "パスワード管理ツールの紹介",
+            "？（未定）",
+            "執筆中"
+        ]
+    );
+    assert_eq!(cells(rows[5])[2], "削除");
+    for row in &rows[1..] {
+        let link = row
+            .descendants()
+            .find(|n| n.has_tag_name((W, "hyperlink")))
+            .expect("title links to its section");
+        assert!(marks.contains(attr(link, "anchor").expect("anchor")));
+    }
+}
+
+#[test]
+fn hyperlinks_resolve() {
+    // Intent: every internal link has its bookmark; every external link is a reference's,
+    // a form's or a body link's address, with the `&` intact.
+    let (_, pkg) = build("examples/full", "docx-links");
+    let doc = roxmltree::Document::parse(pkg.part("word/document.xml")).expect("xml");
+    let rels = roxmltree::Document::parse(pkg.part("word/_rels/document.xml.rels")).expect("rels");
+    let marks = bookmarks(&doc);
+    let mut external = HashSet::new();
+    for link in doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "hyperlink")))
+    {
+        if let Some(anchor) = attr(link, "anchor") {
+            assert!(marks.contains(anchor), "dangling internal link {anchor}");
+        } else {
+            let id = link.attribute((R, "id")).expect("r:id");
+            let rel = rels
+                .descendants()
+                .find(|n| n.attribute("Id") == Some(id))
+                .unwrap_or_else(|| panic!("no relationship {id}"));
+            assert_eq!(rel.attribute("TargetMode"), Some("External"));
+            external.insert(rel.attribute("Target").expect("target").to_string());
+        }
+    }
+    let expected: HashSet<String> = [
+        "https://example.com/law?year=2022&part=<all>",
+        "mailto:info@example.com",
+        "https://example.com/full-01/?lang=ja&view=all",
+        "https://example.com/full-02/",
+        "https://example.com/full-02/FULL-02.docx",
+        "https://example.com/guide?a=1&b=2",
+        "glossary.html",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(external, expected);
+}
+
+#[test]
+fn japanese_fonts_and_language_are_set() {
+    // Intent: East Asian fonts come from the style sheet and runs default to ja-JP, so Word
+    // applies Japanese line breaking.
+    let (_, pkg) = build("examples/full", "docx-fonts");
+    let styles = roxmltree::Document::parse(pkg.part("word/styles.xml")).expect("styles");
+    let defaults = styles
+        .descendants()
+        .find(|n| n.has_tag_name((W, "rPrDefault")))
+        .expect("rPrDefault");
+    let fonts = defaults
+        .descendants()
+        .find(|n| n.has_tag_name((W, "rFonts")))
+        .expect("rFonts");
+    assert_eq!(attr(fonts, "eastAsia"), Some("游明朝"));
+    assert_eq!(attr(fonts, "ascii"), Some("Yu Mincho"));
+    let lang = defaults
+        .descendants()
+        .find(|n| n.has_tag_name((W, "lang")))
+        .expect("w:lang");
+    assert_eq!(attr(lang, "eastAsia"), Some("ja-JP"));
+    let heading = styles
+        .descendants()
+        .find(|n| n.has_tag_name((W, "style")) && attr(*n, "styleId") == Some("Heading1"))
+        .expect("Heading1");
+    let heading_fonts = heading
+        .descendants()
+        .find(|n| n.has_tag_name((W, "rFonts")))
+        .expect("rFonts");
+    assert_eq!(attr(heading_fonts, "eastAsia"), Some("游ゴシック"));
+    let normal_styles = styles
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "style")) && attr(*n, "styleId") == Some("Normal"))
+        .count();
+    assert_eq!(normal_styles, 1, "a second Normal style");
+}
+
+#[test]
+fn style_sheet_overrides_apply() {
+    // Intent: a manuscript's styles/docx.toml changes only the keys it sets.
+    let work = temp_dir("docx-override");
+    copy_dir(&root().join("examples/minimal"), &work.join("m"));
+    std::fs::create_dir_all(work.join("m/styles")).expect("styles");
+    std::fs::write(
+        work.join("m/styles/docx.toml"),
+        "[fonts]\nbody_east_asia = \"ＭＳ 明朝\"\n[labels]\nhistory = \"変更の記録\"\n",
+    )
+    .expect("write");
+    let out = run(
+        &work,
+        &[
+            "build",
+            "--manuscript",
+            "m",
+            "--format",
+            "docx",
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    let pkg = Package::open(&work.join("o/min-01.docx"));
+    assert!(pkg
+        .part("word/styles.xml")
+        .contains("w:eastAsia=\"ＭＳ 明朝\""));
+    assert!(
+        pkg.part("word/styles.xml")
+            .contains("w:eastAsia=\"游ゴシック\""),
+        "unset keys keep their defaults"
+    );
+    assert!(pkg.part("word/document.xml").contains("変更の記録"));
+
+    std::fs::write(
+        work.join("m/styles/docx.toml"),
+        "[fonts]\nbody_eastasia = \"x\"\n",
+    )
+    .expect("write");
+    let bad = run(
+        &work,
+        &[
+            "build",
+            "--manuscript",
+            "m",
+            "--format",
+            "docx",
+            "--out",
+            "o2",
+        ],
+    );
+    assert_eq!(code(&bad), 1);
+    assert!(text(&bad).1.contains("body_eastasia"), "{}", text(&bad).1);
+    assert!(!work.join("o2").exists());
+}
+
+#[test]
+fn properties_come_from_the_manuscript_or_source_date_epoch() {
+    // Intent: title, creator, language and dates are set; no wall clock.
+    let (_, pkg) = build("examples/full", "docx-props");
+    let core = pkg.part("docProps/core.xml");
+    assert!(
+        core.contains("<dc:title>『サンプル読本』追補資料</dc:title>"),
+        "{core}"
+    );
+    assert!(core.contains("<dc:creator>追補資料編集チーム</dc:creator>"));
+    assert!(core.contains("<dc:language>ja-JP</dc:language>"));
+    assert!(core.contains("2024-04-01T00:00:00Z"), "{core}");
+
+    let dir = temp_dir("docx-epoch");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_supplement"))
+        .args([
+            "build",
+            "--manuscript",
+            "examples/full",
+            "--format",
+            "docx",
+            "--out",
+        ])
+        .arg(&dir)
+        .current_dir(root())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .expect("runs");
+    assert_eq!(code(&out), 0);
+    let core = Package::open(&dir.join("FULL-01.docx"))
+        .part("docProps/core.xml")
+        .to_string();
+    assert!(core.contains("2023-11-14T22:13:20Z"), "{core}");
+}
+
+#[test]
+fn markup_in_text_stays_text() {
+    // Intent: <, &, ]]>, quotes and emoji from the manuscript come out as the same text.
+    let (_, pkg) = build("examples/full", "docx-escape");
+    let doc = roxmltree::Document::parse(pkg.part("word/document.xml")).expect("well-formed");
+    let all: String = paragraphs(&doc)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        all.contains("特殊文字の見本：<script>alert(1)</script> & \"quotes\" 'apos' ]]> 😊 𠮷。"),
+        "{all}"
+    );
+}
+
+#[test]
+fn control_characters_are_refused_before_anything_is_written() {
+    // Intent: a control character is a located error at check, and build writes nothing.
+    let work = temp_dir("docx-control");
+    copy_dir(&root().join("examples/minimal"), &work.join("m"));
+    let part = work.join("m/parts/01-part1.toml");
+    let text_in = std::fs::read_to_string(&part)
+        .expect("part")
+        .replace("古い用語", "古い\\u000C用語");
+    std::fs::write(&part, text_in).expect("write");
+    let out = run(
+        &work,
+        &[
+            "build",
+            "--manuscript",
+            "m",
+            "--out",
+            "o",
+            "--message-format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out).0.contains("\"code\":\"forbidden-character\""),
+        "{}",
+        text(&out).0
+    );
+    assert!(text(&out).0.contains("\"line\":12"), "{}", text(&out).0);
+    assert!(!work.join("o").exists());
+}
+
+#[test]
+fn rendering_twice_in_one_process_gives_the_same_bytes() {
+    // Intent: docx-rs's process-wide id counters are normalised away.
+    let checked = supplement::check(&root().join("examples/full")).expect("loads");
+    let s = checked.supplement.as_ref().expect("model");
+    let options = supplement::emit::RenderOptions::default();
+    let emitter = supplement::emit::find("docx").expect("docx emitter");
+    let a = emitter
+        .render(s, &checked.styles, &options)
+        .expect("render");
+    let b = emitter
+        .render(s, &checked.styles, &options)
+        .expect("render");
+    assert!(a == b, "two renders differ");
+}
+
+#[test]
+fn package_is_deflated_with_fixed_timestamps() {
+    // Intent: small files, and no build time inside the zip.
+    let (file, _) = build("examples/full", "docx-zip");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).expect("open")).expect("zip");
+    let mut names = HashSet::new();
+    for i in 0..zip.len() {
+        let f = zip.by_index(i).expect("entry");
+        assert!(
+            names.insert(f.name().to_string()),
+            "duplicate entry {}",
+            f.name()
+        );
+        assert_eq!(
+            f.compression(),
+            zip::CompressionMethod::Deflated,
+            "{}",
+            f.name()
+        );
+        let t = f.last_modified().expect("timestamp");
+        assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1), "{}", f.name());
+    }
+}
+
+#[test]
+fn bundled_manuscript_docx_carries_every_plan_phrase() {
+    // Intent: the Word edition, like the changelog, holds every node of the plan.
+    let (_, pkg) = build("manuscript", "docx-bundled");
+    let doc = roxmltree::Document::parse(pkg.part("word/document.xml")).expect("xml");
+    let all: String = paragraphs(&doc)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let missing: Vec<&&str> = crate::manuscript::PLAN_PHRASES
+        .iter()
+        .filter(|p| !all.contains(**p))
+        .collect();
+    assert!(missing.is_empty(), "missing from the DOCX: {missing:?}");
+}
+
+#[test]
+fn real_clients_open_the_docx() {
+    // Intent: LibreOffice converts it (and python-docx and pandoc read it) when installed.
+    let checker = root().join("../shared/tools/docx-check");
+    let has = |cmd: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {cmd}"))
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    for manuscript in ["manuscript", "examples/full"] {
+        let (file, _) = build(
+            manuscript,
+            &format!("docx-client-{}", manuscript.replace('/', "-")),
+        );
+        let check_dir = file.with_extension("check");
+        if checker.exists() && has("soffice") && has("pandoc") {
+            let out = std::process::Command::new(&checker)
+                .arg("-q")
+                .arg(&file)
+                .arg(&check_dir)
+                .output()
+                .expect("docx-check runs");
+            let (stdout, stderr) = (
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr),
+            );
+            assert!(
+                out.status.success(),
+                "docx-check failed on {manuscript}:\n{stdout}\n{stderr}"
+            );
+            assert!(
+                !stdout.contains("duplicated"),
+                "docx-check warned:\n{stdout}"
+            );
+        } else if has("soffice") {
+            let out = std::process::Command::new("soffice")
+                .args(["--headless", "--convert-to", "pdf", "--outdir"])
+                .arg(&check_dir)
+                .arg(&file)
+                .output()
+                .expect("soffice runs");
+            assert!(out.status.success());
+            assert!(
+                check_dir
+                    .join(file.with_extension("pdf").file_name().expect("name"))
+                    .exists(),
+                "LibreOffice wrote no PDF"
+            );
+        } else {
+            eprintln!("real_clients_open_the_docx: skipped (LibreOffice is not installed)");
+            return;
+        }
+    }
+}
