@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod load;
 pub mod model;
+pub mod preview;
 pub mod styles;
 pub mod validate;
 

@@ -13,6 +13,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../styles/changelog.txt.j2"),
     ),
     ("docx.toml", include_str!("../styles/docx.toml")),
+    (
+        "html/page.html.j2",
+        include_str!("../styles/html/page.html.j2"),
+    ),
+    ("html/style.css", include_str!("../styles/html/style.css")),
 ];
 
 /// The templates and style sheets an emitter renders with.

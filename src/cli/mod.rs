@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod formats;
+mod serve;
 pub mod write;
 
 use std::io::IsTerminal;
@@ -29,6 +30,7 @@ Examples:
   supplement check --manuscript examples/full       check a manuscript without writing anything
   supplement check --message-format json            one JSON object per diagnostic, for editors and CI
   supplement check --message-format github          GitHub Actions annotations
+  supplement serve --open                           live preview at http://127.0.0.1:8040/
   supplement formats                                list the output formats
 
 Exit codes: 0 success, 1 the manuscript has errors, 2 usage or I/O error.";
@@ -49,6 +51,9 @@ enum Command {
     /// Load and validate the manuscript without writing anything.
     #[command(after_help = EXAMPLES)]
     Check(CheckArgs),
+    /// Serve a live preview of the HTML edition that reloads on every save.
+    #[command(after_help = EXAMPLES)]
+    Serve(ServeArgs),
     /// List the output formats.
     Formats,
 }
@@ -84,6 +89,22 @@ struct BuildArgs {
     out: PathBuf,
 }
 
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The manuscript folder (holds supplement.toml and parts/).
+    #[arg(long, short = 'm', default_value = "manuscript", value_name = "DIR")]
+    manuscript: PathBuf,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short = 'p', default_value_t = 8040)]
+    port: u16,
+    /// Address to listen on; the default serves this machine only.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     Human,
@@ -113,6 +134,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => build::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Formats => formats::run(),
     };
     ExitCode::from(code)

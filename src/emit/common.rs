@@ -213,6 +213,23 @@ pub struct FloatingView<'a> {
     pub note: Option<&'a str>,
 }
 
+/// An address made safe for an `href` attribute: the characters a URL may not hold raw
+/// (space, `"`, `<`, `>`, backtick, `{`, `}`, `|`, `\`, `^`) are percent-encoded; the rest,
+/// non-ASCII included, stays as written.
+pub fn href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.trim().chars() {
+        match c {
+            ' ' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Formats page ranges the Japanese way: `p.8～9, 42～43`, `p.41`, `p.183～`.
 pub fn pages(ranges: &[PageRange]) -> String {
     if ranges.is_empty() {

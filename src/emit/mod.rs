@@ -6,6 +6,7 @@
 pub mod changelog;
 pub mod common;
 pub mod docx;
+pub mod html;
 pub mod text;
 
 use crate::model::Supplement;
@@ -68,10 +69,14 @@ pub trait Emitter: Sync {
 }
 
 /// Every built-in emitter, in the order `all` builds them.
-pub static REGISTRY: &[&dyn Emitter] = &[&docx::DocxEmitter, &changelog::Changelog];
+pub static REGISTRY: &[&dyn Emitter] = &[
+    &docx::DocxEmitter,
+    &html::HtmlEmitter,
+    &changelog::Changelog,
+];
 
 /// Formats that are designed but not built yet.
-pub const PLANNED: &[&str] = &["html"];
+pub const PLANNED: &[&str] = &[];
 
 /// The emitter called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Emitter> {

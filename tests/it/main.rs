@@ -3,5 +3,6 @@
 mod build;
 mod docx;
 mod fixtures;
+mod html;
 mod manuscript;
 mod support;

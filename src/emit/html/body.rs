@@ -1,0 +1,154 @@
+//! Body blocks → escaped HTML fragments, inserted into the page as-is.
+
+use std::fmt::Write as _;
+
+use crate::model::{Align, Block, Inline};
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Renders body blocks as HTML. Links to `#id` stay in the page; external http(s) links
+/// get `rel="noopener noreferrer"`. Validation has already refused other schemes; any that
+/// got here anyway are rendered as text.
+pub fn render_blocks(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    write_blocks(blocks, &mut out);
+    out
+}
+
+fn write_blocks(blocks: &[Block], out: &mut String) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } => {
+                out.push_str("<p class=\"body-heading\"><strong>");
+                write_inlines(content, out);
+                out.push_str("</strong></p>\n");
+            }
+            Block::Paragraph(content) => {
+                out.push_str("<p>");
+                write_inlines(content, out);
+                out.push_str("</p>\n");
+            }
+            Block::List {
+                ordered,
+                start,
+                items,
+            } => {
+                if *ordered {
+                    if *start == 1 {
+                        out.push_str("<ol>\n");
+                    } else {
+                        let _ = writeln!(out, "<ol start=\"{start}\">");
+                    }
+                } else {
+                    out.push_str("<ul>\n");
+                }
+                for item in items {
+                    out.push_str("<li>");
+                    // A tight item's single paragraph is written without <p>.
+                    match item.as_slice() {
+                        [Block::Paragraph(content)] => write_inlines(content, out),
+                        [Block::Paragraph(content), rest @ ..] => {
+                            write_inlines(content, out);
+                            out.push('\n');
+                            write_blocks(rest, out);
+                        }
+                        other => write_blocks(other, out),
+                    }
+                    out.push_str("</li>\n");
+                }
+                out.push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::Table { align, head, rows } => {
+                out.push_str("<div class=\"table-wrap\"><table>\n");
+                let class = |i: usize| match align.get(i) {
+                    Some(Align::Center) => " class=\"align-center\"",
+                    Some(Align::Right) => " class=\"align-right\"",
+                    Some(Align::Left) => " class=\"align-left\"",
+                    _ => "",
+                };
+                if !head.is_empty() {
+                    out.push_str("<thead><tr>");
+                    for (i, cell) in head.iter().enumerate() {
+                        let _ = write!(out, "<th scope=\"col\"{}>", class(i));
+                        write_inlines(cell, out);
+                        out.push_str("</th>");
+                    }
+                    out.push_str("</tr></thead>\n");
+                }
+                out.push_str("<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for (i, cell) in row.iter().enumerate() {
+                        let _ = write!(out, "<td{}>", class(i));
+                        write_inlines(cell, out);
+                        out.push_str("</td>");
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody></table></div>\n");
+            }
+            Block::Quote(inner) => {
+                out.push_str("<blockquote>\n");
+                write_blocks(inner, out);
+                out.push_str("</blockquote>\n");
+            }
+            Block::Code(code) => {
+                out.push_str("<pre><code>");
+                escape(code, out);
+                out.push_str("</code></pre>\n");
+            }
+            Block::Rule => out.push_str("<hr>\n"),
+        }
+    }
+}
+
+fn write_inlines(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) => escape(t, out),
+            Inline::Code(t) => {
+                out.push_str("<code>");
+                escape(t, out);
+                out.push_str("</code>");
+            }
+            Inline::Emphasis(c) => wrap("em", c, out),
+            Inline::Strong(c) => wrap("strong", c, out),
+            Inline::Strike(c) => wrap("del", c, out),
+            Inline::LineBreak => out.push_str("<br>"),
+            Inline::Link { url, content, .. } => {
+                if crate::validate::check_link(url).is_err() {
+                    write_inlines(content, out);
+                    continue;
+                }
+                out.push_str("<a href=\"");
+                escape(&crate::emit::common::href(url), out);
+                out.push('"');
+                let lower = url.trim().to_ascii_lowercase();
+                if lower.starts_with("http:") || lower.starts_with("https:") {
+                    out.push_str(" rel=\"noopener noreferrer\"");
+                }
+                out.push('>');
+                write_inlines(content, out);
+                out.push_str("</a>");
+            }
+        }
+    }
+}
+
+fn wrap(tag: &str, content: &[Inline], out: &mut String) {
+    let _ = write!(out, "<{tag}>");
+    write_inlines(content, out);
+    let _ = write!(out, "</{tag}>");
+}
