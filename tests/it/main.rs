@@ -5,4 +5,5 @@ mod docx;
 mod fixtures;
 mod html;
 mod manuscript;
+mod serve;
 mod support;
