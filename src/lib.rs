@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod preview;
 pub mod styles;
+pub mod synth;
 pub mod validate;
 
 use std::path::Path;

@@ -33,28 +33,22 @@ pub(super) fn run(args: &BuildArgs) -> u8 {
         return EXIT_MANUSCRIPT;
     };
 
-    let mut files = Vec::new();
-    for emitter in &emitters {
-        match emitter.render(supplement, &checked.styles, &options) {
-            Ok(out) => files.extend(out),
-            Err(e) => {
-                eprintln!(
-                    "error: {} output failed: {e}\nerror: build stopped; nothing was written",
-                    emitter.name()
-                );
-                return EXIT_MANUSCRIPT;
+    let files = match emit::render_all(&emitters, supplement, &checked.styles, &options) {
+        Ok(files) => files,
+        Err((name, e)) => {
+            eprintln!(
+                "error: {name} output failed: {e}\nerror: build stopped; nothing was written"
+            );
+            return EXIT_MANUSCRIPT;
+        }
+    };
+    match write::write_all_atomic(&args.out, &files) {
+        Ok(paths) => {
+            for (path, file) in paths.iter().zip(&files) {
+                println!("wrote {} ({} bytes)", path.display(), file.bytes.len());
             }
         }
-    }
-    for file in &files {
-        if let Err(e) = write::write_atomic(&args.out, &file.name, &file.bytes) {
-            return fail(&e);
-        }
-        println!(
-            "wrote {} ({} bytes)",
-            args.out.join(&file.name).display(),
-            file.bytes.len()
-        );
+        Err(e) => return fail(&e),
     }
     EXIT_OK
 }

@@ -15,6 +15,49 @@ pub struct WriteError {
     pub source: std::io::Error,
 }
 
+/// Writes every file atomically and all-or-nothing: each goes to a temporary file first;
+/// only when all of them are on disk are they renamed over their final names. If any write
+/// fails, the temporary files are removed and every existing output stays as it was.
+pub fn write_all_atomic(
+    dir: &Path,
+    files: &[crate::emit::OutputFile],
+) -> Result<Vec<PathBuf>, WriteError> {
+    let err = |path: &Path, source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for file in files {
+        let target = dir.join(&file.name);
+        let temp = dir.join(format!(".{}.tmp-{}", file.name, std::process::id()));
+        let result = (|| {
+            let mut f = fs::File::create(&temp)?;
+            f.write_all(&file.bytes)?;
+            f.sync_all()
+        })();
+        if let Err(e) = result {
+            let _ = fs::remove_file(&temp);
+            for (temp, _) in &staged {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(err(&target, e));
+        }
+        staged.push((temp, target));
+    }
+    let mut written = Vec::new();
+    for (i, (temp, target)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(temp, target) {
+            for (temp, _) in &staged[i..] {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(err(target, e));
+        }
+        written.push(target.clone());
+    }
+    Ok(written)
+}
+
 /// Writes `bytes` to `dir/name` atomically, creating `dir` if needed.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
     let target = dir.join(name);

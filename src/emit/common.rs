@@ -2,11 +2,9 @@
 //! say what a reader sees (labels resolved, owners named, history newest first), built once
 //! from the model. Bodies are rendered by the emitter's own block renderer.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::model::{Block, Owner, PageRange, Reference, RevisionPoint, Supplement, Topic};
+use crate::model::{Block, Index, Owner, PageRange, Reference, RevisionPoint, Supplement, Topic};
 use crate::styles::Labels;
 
 /// Renders a body for one output format (plain text, escaped HTML...).
@@ -338,15 +336,8 @@ fn target_label(s: &Supplement, p: &RevisionPoint) -> String {
 impl<'a> DocumentView<'a> {
     /// Builds the view of a supplement, rendering bodies with `body`.
     pub fn build(s: &'a Supplement, labels: &Labels, body: BodyRenderer<'_>) -> Self {
-        let point_part: HashMap<&str, &str> = s
-            .parts
-            .iter()
-            .flat_map(|part| {
-                part.points
-                    .iter()
-                    .map(move |p| (p.id.value.as_str(), part.label.as_str()))
-            })
-            .collect();
+        let ix = Index::new(s);
+        let point_part = &ix.point_part;
         let summary = |p: &'a RevisionPoint| PointSummary {
             id: &p.id.value,
             title: &p.topic.title,
@@ -407,11 +398,11 @@ impl<'a> DocumentView<'a> {
                     .collect(),
                 references: r.references.iter().map(|x| cite(s, &x.value)).collect(),
                 body: body(&r.body),
-                points: s
-                    .points()
-                    .filter(|p| p.reasons.iter().any(|x| x.value == r.id.value))
-                    .map(point_ref)
-                    .collect(),
+                points: ix
+                    .by_reason
+                    .get(r.id.value.as_str())
+                    .map(|ps| ps.iter().map(|p| point_ref(p)).collect())
+                    .unwrap_or_default(),
             })
             .collect();
 
@@ -430,11 +421,11 @@ impl<'a> DocumentView<'a> {
                     .find(|p| p.id.value == sec.part.value)
                     .map_or(sec.part.value.as_str(), |p| p.label.as_str()),
                 note: sec.note.as_deref(),
-                points: s
-                    .points()
-                    .filter(|p| p.targets.iter().any(|t| t.value == sec.id.value))
-                    .map(summary)
-                    .collect(),
+                points: ix
+                    .by_section
+                    .get(sec.id.value.as_str())
+                    .map(|ps| ps.iter().map(|p| summary(p)).collect())
+                    .unwrap_or_default(),
             })
             .collect();
 
@@ -458,11 +449,11 @@ impl<'a> DocumentView<'a> {
                             .as_ref()
                             .and_then(|x| s.point(&x.value))
                             .map(point_ref),
-                        children: s
-                            .points()
-                            .filter(|c| c.parent.as_ref().is_some_and(|x| x.value == p.id.value))
-                            .map(point_ref)
-                            .collect(),
+                        children: ix
+                            .children
+                            .get(p.id.value.as_str())
+                            .map(|ps| ps.iter().map(|c| point_ref(c)).collect())
+                            .unwrap_or_default(),
                         reasons: p
                             .reasons
                             .iter()
@@ -500,24 +491,17 @@ impl<'a> DocumentView<'a> {
         let references = s
             .references
             .iter()
-            .map(|r| {
-                let cites = |t: &Topic| t.references.iter().any(|x| x.value == r.id.value);
-                ReferenceView {
-                    cite: cite(s, &r.id.value),
-                    issuer: r.issuer.as_deref(),
-                    date: r.date.as_ref().map(|d| d.value.japanese()),
-                    version: r.version.as_deref(),
-                    note: r.note.as_deref(),
-                    cited_by: s
-                        .points()
-                        .filter(|p| {
-                            let mut found = false;
-                            p.topic.walk(&mut |t, _| found |= cites(t));
-                            found
-                        })
-                        .map(point_ref)
-                        .collect(),
-                }
+            .map(|r| ReferenceView {
+                cite: cite(s, &r.id.value),
+                issuer: r.issuer.as_deref(),
+                date: r.date.as_ref().map(|d| d.value.japanese()),
+                version: r.version.as_deref(),
+                note: r.note.as_deref(),
+                cited_by: ix
+                    .citing
+                    .get(r.id.value.as_str())
+                    .map(|ps| ps.iter().map(|p| point_ref(p)).collect())
+                    .unwrap_or_default(),
             })
             .collect();
 

@@ -78,6 +78,49 @@ pub static REGISTRY: &[&dyn Emitter] = &[
 /// Formats that are designed but not built yet.
 pub const PLANNED: &[&str] = &[];
 
+/// Renders every emitter on up to two worker threads (emitters are pure; two workers use
+/// this project's two cores while keeping at most two renders in memory at once), returning
+/// the files in the emitters' order, or the first failure with the emitter's name.
+pub fn render_all(
+    emitters: &[&'static dyn Emitter],
+    supplement: &Supplement,
+    styles: &Styles,
+    options: &RenderOptions,
+) -> Result<Vec<OutputFile>, (&'static str, EmitError)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 2)
+        .min(emitters.len().max(1));
+    let next = AtomicUsize::new(0);
+    type Slot = Option<Result<Vec<OutputFile>, EmitError>>;
+    let results: Mutex<Vec<Slot>> = Mutex::new((0..emitters.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(emitter) = emitters.get(i) else {
+                    break;
+                };
+                let result = emitter.render(supplement, styles, options);
+                if let Ok(mut slots) = results.lock() {
+                    slots[i] = Some(result);
+                }
+            });
+        }
+    });
+    let slots = results.into_inner().unwrap_or_default();
+    let mut files = Vec::new();
+    for (emitter, slot) in emitters.iter().zip(slots) {
+        let result =
+            slot.unwrap_or_else(|| Err(EmitError::Other("the emitter did not finish".into())));
+        files.extend(result.map_err(|e| (emitter.name(), e))?);
+    }
+    Ok(files)
+}
+
 /// The emitter called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Emitter> {
     REGISTRY.iter().copied().find(|e| e.name() == name)

@@ -111,6 +111,7 @@ pub(super) fn lower(
                 }
             })
             .collect(),
+        lookup: Default::default(),
     };
 
     l.file = refs_file;

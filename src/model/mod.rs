@@ -73,6 +73,45 @@ pub struct Supplement {
     pub references: Vec<Reference>,
     /// Topics of the plan that are not attached to any revision point.
     pub floating_topics: Vec<FloatingTopic>,
+    /// Positions by id, built on first lookup (the model is not changed after loading).
+    pub lookup: std::sync::OnceLock<Lookup>,
+}
+
+/// Positions of sections, references, members, reasons and points by id (first wins).
+#[derive(Debug, Clone, Default)]
+pub struct Lookup {
+    sections: std::collections::HashMap<String, usize>,
+    references: std::collections::HashMap<String, usize>,
+    members: std::collections::HashMap<String, usize>,
+    reasons: std::collections::HashMap<String, usize>,
+    points: std::collections::HashMap<String, (usize, usize)>,
+}
+
+impl Lookup {
+    fn new(s: &Supplement) -> Self {
+        fn positions<'a>(
+            ids: impl Iterator<Item = &'a str>,
+        ) -> std::collections::HashMap<String, usize> {
+            let mut map = std::collections::HashMap::new();
+            for (i, id) in ids.enumerate() {
+                map.entry(id.to_string()).or_insert(i);
+            }
+            map
+        }
+        let mut points = std::collections::HashMap::new();
+        for (pi, part) in s.parts.iter().enumerate() {
+            for (i, p) in part.points.iter().enumerate() {
+                points.entry(p.id.value.clone()).or_insert((pi, i));
+            }
+        }
+        Lookup {
+            sections: positions(s.base_book.sections.iter().map(|x| x.id.value.as_str())),
+            references: positions(s.references.iter().map(|x| x.id.value.as_str())),
+            members: positions(s.team.iter().map(|x| x.id.value.as_str())),
+            reasons: positions(s.reasons.iter().map(|x| x.id.value.as_str())),
+            points,
+        }
+    }
 }
 
 /// A link to a published form of a document (a file name, an address, or both).
@@ -489,29 +528,48 @@ impl Supplement {
         self.parts.iter().flat_map(|p| p.points.iter())
     }
 
+    fn lookup(&self) -> &Lookup {
+        self.lookup.get_or_init(|| Lookup::new(self))
+    }
+
     /// The section with this id.
     pub fn section(&self, id: &str) -> Option<&BaseSection> {
-        self.base_book.sections.iter().find(|s| s.id.value == id)
+        self.lookup()
+            .sections
+            .get(id)
+            .and_then(|&i| self.base_book.sections.get(i))
     }
 
     /// The reference with this id.
     pub fn reference(&self, id: &str) -> Option<&Reference> {
-        self.references.iter().find(|r| r.id.value == id)
+        self.lookup()
+            .references
+            .get(id)
+            .and_then(|&i| self.references.get(i))
     }
 
     /// The team member with this id.
     pub fn member(&self, id: &str) -> Option<&TeamMember> {
-        self.team.iter().find(|m| m.id.value == id)
+        self.lookup()
+            .members
+            .get(id)
+            .and_then(|&i| self.team.get(i))
     }
 
     /// The reason with this id.
     pub fn reason(&self, id: &str) -> Option<&Reason> {
-        self.reasons.iter().find(|r| r.id.value == id)
+        self.lookup()
+            .reasons
+            .get(id)
+            .and_then(|&i| self.reasons.get(i))
     }
 
     /// The revision point with this id.
     pub fn point(&self, id: &str) -> Option<&RevisionPoint> {
-        self.points().find(|p| p.id.value == id)
+        self.lookup()
+            .points
+            .get(id)
+            .and_then(|&(part, i)| self.parts.get(part).and_then(|p| p.points.get(i)))
     }
 
     /// The date the supplement stands at: its own date, else the newest history entry.
@@ -520,5 +578,89 @@ impl Supplement {
             .as_ref()
             .map(|d| d.value)
             .or_else(|| self.history.iter().map(|h| h.date.value).max())
+    }
+}
+
+/// Lookups over a supplement by id, built once so that renderers and rules stay linear in
+/// the size of the manuscript.
+#[derive(Debug, Default)]
+pub struct Index<'a> {
+    /// Sections by id.
+    pub sections: std::collections::HashMap<&'a str, &'a BaseSection>,
+    /// References by id.
+    pub references: std::collections::HashMap<&'a str, &'a Reference>,
+    /// Team members by id.
+    pub members: std::collections::HashMap<&'a str, &'a TeamMember>,
+    /// Reasons by id.
+    pub reasons: std::collections::HashMap<&'a str, &'a Reason>,
+    /// Revision points by id.
+    pub points: std::collections::HashMap<&'a str, &'a RevisionPoint>,
+    /// The part label of each revision point.
+    pub point_part: std::collections::HashMap<&'a str, &'a str>,
+    /// Revision points by parent id, in document order.
+    pub children: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
+    /// Revision points by target section id, in document order.
+    pub by_section: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
+    /// Revision points by reason id, in document order.
+    pub by_reason: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
+    /// Revision points that cite a reference (in the point or any of its topics).
+    pub citing: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
+}
+
+impl<'a> Index<'a> {
+    /// Builds the index (first definition wins where ids repeat).
+    pub fn new(s: &'a Supplement) -> Self {
+        let mut ix = Index::default();
+        for x in &s.base_book.sections {
+            ix.sections.entry(x.id.value.as_str()).or_insert(x);
+        }
+        for x in &s.references {
+            ix.references.entry(x.id.value.as_str()).or_insert(x);
+        }
+        for x in &s.team {
+            ix.members.entry(x.id.value.as_str()).or_insert(x);
+        }
+        for x in &s.reasons {
+            ix.reasons.entry(x.id.value.as_str()).or_insert(x);
+        }
+        for part in &s.parts {
+            for p in &part.points {
+                ix.points.entry(p.id.value.as_str()).or_insert(p);
+                ix.point_part
+                    .entry(p.id.value.as_str())
+                    .or_insert(part.label.as_str());
+                if let Some(parent) = &p.parent {
+                    ix.children
+                        .entry(parent.value.as_str())
+                        .or_default()
+                        .push(p);
+                }
+                let mut seen: Vec<&str> = Vec::new();
+                for t in &p.targets {
+                    if !seen.contains(&t.value.as_str()) {
+                        seen.push(t.value.as_str());
+                        ix.by_section.entry(t.value.as_str()).or_default().push(p);
+                    }
+                }
+                for r in &p.reasons {
+                    let list = ix.by_reason.entry(r.value.as_str()).or_default();
+                    if !list.iter().any(|q| std::ptr::eq(*q, p)) {
+                        list.push(p);
+                    }
+                }
+                let mut cited: Vec<&'a str> = Vec::new();
+                p.topic.walk(&mut |t, _| {
+                    for r in &t.references {
+                        if !cited.contains(&r.value.as_str()) {
+                            cited.push(r.value.as_str());
+                        }
+                    }
+                });
+                for r in cited {
+                    ix.citing.entry(r).or_default().push(p);
+                }
+            }
+        }
+        ix
     }
 }

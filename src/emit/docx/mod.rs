@@ -16,11 +16,11 @@ use docx_rs::{
 };
 
 use self::blocks::{grid_table, para, text_run, Ctx, Element};
-use self::package::CoreProperties;
+use self::package::{BodyXml, CoreProperties};
 use self::sheet::{half_points, mm, pt, Sheet};
 use super::common::{citation, heading, owners, pages};
 use super::{EmitError, Emitter, OutputFile, RenderOptions};
-use crate::model::{DocumentLink, PartialDate, RevisionPoint, Supplement, Topic};
+use crate::model::{DocumentLink, Index, PartialDate, RevisionPoint, Supplement, Topic};
 use crate::styles::Styles;
 
 /// Word document.
@@ -59,15 +59,16 @@ pub fn render(
 ) -> Result<Vec<u8>, EmitError> {
     let mut doc = Writer {
         s,
+        ix: Index::new(s),
         styles,
         ctx: Ctx::new(sheet),
-        body: Vec::new(),
+        body: BodyXml::default(),
         toc: Vec::new(),
         topic_counter: 0,
     };
     doc.title_page();
     doc.history();
-    let toc_at = doc.body.len();
+    let toc_at = doc.body.xml.len();
     doc.purpose();
     doc.points_table();
     for part in &s.parts {
@@ -91,22 +92,30 @@ pub fn render(
     for numbering in ctx.take_numberings() {
         docx = docx.add_numbering(numbering);
     }
-    for (i, element) in body.into_iter().enumerate() {
-        if i == toc_at {
-            for p in &toc {
-                docx = docx.add_paragraph(p.clone());
-            }
-        }
-        docx = match element {
-            Element::Paragraph(p) => docx.add_paragraph(*p),
-            Element::Table(t) => docx.add_table(*t),
-        };
+    // The body was serialised element by element as it was written (docx-rs keeps about
+    // 3 KB per paragraph in memory otherwise); it replaces a placeholder paragraph.
+    docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_text(BODY_PLACEHOLDER)));
+    let mut body = body;
+    // The table of contents is known only at the end; it is serialised with the same id
+    // counters and moved to its place after the history.
+    let end = body.xml.len();
+    for p in toc {
+        body.add(para(p));
+    }
+    let toc_xml: Vec<u8> = body.xml.drain(end..).collect();
+    body.xml.splice(toc_at..toc_at, toc_xml);
+    for (rid, url) in std::mem::take(&mut body.links) {
+        docx.document_rels
+            .hyperlinks
+            .push((rid, url, "External".to_string()));
     }
     let stamp = timestamp(s, options);
     docx = docx.created_at(&stamp).updated_at(&stamp);
     docx.document_rels.has_numberings = true;
 
     let mut x = docx.build();
+    package::splice_body(&mut x, BODY_PLACEHOLDER, &body.xml)?;
+    drop(body);
     let author = author(s);
     let keywords = keywords(s);
     package::patch(
@@ -122,12 +131,14 @@ pub fn render(
 }
 
 const HEADING_NUM: usize = 4;
+const BODY_PLACEHOLDER: &str = "\u{E000}supplement-body\u{E000}";
 
 struct Writer<'a> {
     s: &'a Supplement,
+    ix: Index<'a>,
     styles: &'a Styles,
     ctx: Ctx<'a>,
-    body: Vec<Element>,
+    body: BodyXml,
     /// Table of contents entries: (level, text, anchor).
     toc: Vec<(usize, String, String)>,
     /// Numbers topics without an id, for their anchors.
@@ -140,7 +151,7 @@ impl Writer<'_> {
     }
 
     fn push(&mut self, p: Paragraph) {
-        self.body.push(para(p));
+        self.body.add(para(p));
     }
 
     fn text(&mut self, style: Option<&str>, text: &str) {
@@ -245,7 +256,7 @@ impl Writer<'_> {
                 self.cell(&h.summary, grid[1]),
             ]));
         }
-        self.body.push(Element::Table(Box::new(grid_table(
+        self.body.add(Element::Table(Box::new(grid_table(
             rows,
             grid,
             self.ctx.sheet,
@@ -360,10 +371,12 @@ impl Writer<'_> {
                         self.citation_line(r, 420);
                     }
                 }
-                let citing: Vec<&RevisionPoint> = s
-                    .points()
-                    .filter(|p| p.reasons.iter().any(|x| x.value == reason.id.value))
-                    .collect();
+                let citing: Vec<&RevisionPoint> = self
+                    .ix
+                    .by_reason
+                    .get(reason.id.value.as_str())
+                    .cloned()
+                    .unwrap_or_default();
                 for p in citing {
                     self.point_link_line(&self.label("related_points"), p, 420);
                 }
@@ -494,7 +507,7 @@ impl Writer<'_> {
                 self.cell(&labels.status(p.status.key()), grid[5]),
             ]));
         }
-        self.body.push(Element::Table(Box::new(grid_table(
+        self.body.add(Element::Table(Box::new(grid_table(
             rows,
             grid,
             self.ctx.sheet,
@@ -544,8 +557,6 @@ impl Writer<'_> {
         let head = heading(s, p, labels);
         let toc_text = format!("{head}　{}", p.topic.title);
         self.heading_with_toc_text(2, &head, &toc_text, &p.id.value, true, false);
-        let width = self.ctx.sheet.text_width();
-        let grid = vec![width / 6, width - width / 6];
         let mut rows: Vec<(String, Vec<MetaValue>)> = vec![(
             self.label("title"),
             vec![MetaValue::Text(p.topic.title.clone())],
@@ -598,59 +609,58 @@ impl Writer<'_> {
                 )],
             ));
         }
-        let children: Vec<MetaValue> = s
-            .points()
-            .filter(|c| c.parent.as_ref().is_some_and(|x| x.value == p.id.value))
-            .map(|c| MetaValue::Link(c.topic.title.clone(), c.id.value.clone()))
-            .collect();
+        let children: Vec<MetaValue> = self
+            .ix
+            .children
+            .get(p.id.value.as_str())
+            .map(|cs| {
+                cs.iter()
+                    .map(|c| MetaValue::Link(c.topic.title.clone(), c.id.value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         if !children.is_empty() {
             rows.push((self.label("children"), children));
         }
-        let table_rows = rows
-            .into_iter()
-            .map(|(label, values)| {
-                let label_cell = TableCell::new()
-                    .add_paragraph(
-                        Paragraph::new()
-                            .style("TableText")
-                            .add_run(text_run(Run::new(), &label).bold()),
-                    )
-                    .width(grid[0], WidthType::Dxa)
-                    .shading(
-                        Shading::new()
-                            .shd_type(ShdType::Clear)
-                            .fill(&self.ctx.sheet.colors.meta_label_fill),
-                    );
-                let mut value = Paragraph::new().style("TableText");
-                for (i, v) in values.into_iter().enumerate() {
-                    if i > 0 {
-                        value = value.add_run(Run::new().add_text("、"));
+        // A compact meta block: the title, then the facts on one line and the links on
+        // another (a table per point would triple the size of the document).
+        let mut rows = rows.into_iter();
+        if let Some((_, title)) = rows.next() {
+            let title = title.into_iter().next().map(|v| match v {
+                MetaValue::Text(t) | MetaValue::Link(t, _) => t,
+            });
+            self.text(Some("PointTitle"), title.as_deref().unwrap_or_default());
+        }
+        let (facts, links): (Vec<_>, Vec<_>) =
+            rows.partition(|(_, values)| values.iter().all(|v| matches!(v, MetaValue::Text(_))));
+        for group in [facts, links] {
+            if group.is_empty() {
+                continue;
+            }
+            let mut line = Paragraph::new().style("PointMeta");
+            for (i, (label, values)) in group.into_iter().enumerate() {
+                if i > 0 {
+                    line = line.add_run(Run::new().add_text("　｜　"));
+                }
+                line = line.add_run(text_run(Run::new(), &format!("{label}：")).bold());
+                for (k, v) in values.into_iter().enumerate() {
+                    if k > 0 {
+                        line = line.add_run(Run::new().add_text("、"));
                     }
-                    value = match v {
-                        MetaValue::Text(t) => value.add_run(text_run(Run::new(), &t)),
+                    line = match v {
+                        MetaValue::Text(t) => line.add_run(text_run(Run::new(), &t)),
                         MetaValue::Link(t, anchor) => {
                             let name = self.ctx.bookmark_name(&anchor);
-                            value.add_hyperlink(
+                            line.add_hyperlink(
                                 Hyperlink::new(name, HyperlinkType::Anchor)
                                     .add_run(text_run(Run::new().style("Hyperlink"), &t)),
                             )
                         }
                     };
                 }
-                TableRow::new(vec![
-                    label_cell,
-                    TableCell::new()
-                        .add_paragraph(value)
-                        .width(grid[1], WidthType::Dxa),
-                ])
-            })
-            .collect();
-        self.body.push(Element::Table(Box::new(grid_table(
-            table_rows,
-            grid,
-            self.ctx.sheet,
-        ))));
-        self.push(Paragraph::new().style("Spacer"));
+            }
+            self.push(line);
+        }
         self.topic_content(&p.topic, 0);
         for topic in &p.topic.topics {
             self.topics(topic, 1, &p.id.value);
@@ -679,7 +689,7 @@ impl Writer<'_> {
             if indent > 0 {
                 table = table.indent(indent);
             }
-            self.body.push(Element::Table(Box::new(table)));
+            self.body.add(Element::Table(Box::new(table)));
             self.push(Paragraph::new().style("Spacer"));
         }
         let body = self.ctx.blocks(&t.body, indent);
@@ -1068,6 +1078,15 @@ fn base_document(sheet: &Sheet, title: &str) -> Docx {
                     .line(240)
                     .line_rule(LineSpacingType::Auto),
             ),
+        paragraph("PointTitle", "Point Title")
+            .fonts(heading_fonts.clone())
+            .size(half_points(sheet.sizes.heading4))
+            .bold()
+            .line_spacing(LineSpacing::new().after(pt(2.0))),
+        paragraph("PointMeta", "Point Meta")
+            .size(half_points(sheet.sizes.small))
+            .color(&sheet.colors.muted)
+            .line_spacing(LineSpacing::new().after(pt(2.0))),
         paragraph("Spacer", "Spacer")
             .size(half_points(4.0))
             .line_spacing(
