@@ -27,6 +27,28 @@ pub fn write_all_atomic(
         source,
     };
     fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
+    // A final name taken by a folder would make a rename fail half-way: refuse up front.
+    for file in files {
+        let target = dir.join(&file.name);
+        if target.is_dir() {
+            return Err(err(
+                &target,
+                std::io::Error::other("a folder has the output's name"),
+            ));
+        }
+    }
+    // Temp files left by an earlier build that was killed are removed.
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if files
+                .iter()
+                .any(|f| name.starts_with(&format!(".{}.tmp-", f.name)))
+            {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     for file in files {
         let target = dir.join(&file.name);
@@ -56,26 +78,4 @@ pub fn write_all_atomic(
         written.push(target.clone());
     }
     Ok(written)
-}
-
-/// Writes `bytes` to `dir/name` atomically, creating `dir` if needed.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteError> {
-    let target = dir.join(name);
-    let err = |path: &Path, source| WriteError {
-        path: path.to_path_buf(),
-        source,
-    };
-    fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
-    let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, &target)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(err(&target, e));
-    }
-    Ok(target)
 }

@@ -35,7 +35,11 @@ pub const PARTS_DIR: &str = "parts";
 pub const STYLES_DIR: &str = "styles";
 
 /// Largest manuscript file accepted, in bytes.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Most revision points a manuscript may have (a hundred times the bundled manuscript's
+/// size builds in about a second with 2,000 points; far more would take minutes and
+/// gigabytes, so it is refused up front).
+pub const MAX_POINTS: usize = 20_000;
 
 /// A manuscript folder that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -105,7 +109,12 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
 
     let mut parts = Vec::new();
     let mut parts_ok = true;
+    let mut point_count = 0usize;
     for name in part_files(dir)? {
+        if !reader.within_point_limit(&name, &mut point_count)? {
+            parts_ok = false;
+            break;
+        }
         match reader.read::<raw::PartFile>(&name)? {
             Some(part) => parts.push(part),
             None => parts_ok = false,
@@ -269,11 +278,7 @@ impl Reader<'_> {
             source,
         };
         let meta = std::fs::metadata(&path).map_err(io)?;
-        let shown = if self.dir == Path::new(".") {
-            name.to_string()
-        } else {
-            path.display().to_string()
-        };
+        let shown = self.shown(name, &path);
 
         // Confinement: a file must really live inside the manuscript folder.
         let real = path.canonicalize().map_err(io)?;
@@ -337,6 +342,53 @@ impl Reader<'_> {
             return Ok(None);
         }
         Ok(Some(file))
+    }
+
+    /// Counts the `[[point]]` tables of a part file before parsing it, so that a manuscript
+    /// with far too many revision points is refused quickly, at the first point over the
+    /// limit. Returns false (with a diagnostic) when the limit is passed.
+    fn within_point_limit(&mut self, name: &str, count: &mut usize) -> Result<bool, LoadError> {
+        let path = self.dir.join(name);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(source) => return Err(LoadError::Io { path, source }),
+        };
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if line.trim_start().starts_with("[[point]]") {
+                *count += 1;
+                if *count > MAX_POINTS {
+                    let start = offset + (line.len() - line.trim_start().len());
+                    let file =
+                        self.sources
+                            .add(path.clone(), self.shown(name, &path), text.clone());
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "too-many-points",
+                            Span {
+                                file,
+                                start,
+                                end: start + "[[point]]".len(),
+                            },
+                            format!("the manuscript has more than {MAX_POINTS} revision points"),
+                        )
+                        .with_hint("split the supplement into several manuscripts"),
+                    );
+                    return Ok(false);
+                }
+            }
+            offset += line.len();
+        }
+        Ok(true)
+    }
+
+    /// How a file of the manuscript is named in diagnostics.
+    fn shown(&self, name: &str, path: &Path) -> String {
+        if self.dir == Path::new(".") {
+            name.to_string()
+        } else {
+            path.display().to_string()
+        }
     }
 
     /// Reads one file into its raw form; `None` when it has errors (already reported).

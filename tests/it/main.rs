@@ -3,6 +3,7 @@
 mod build;
 mod docx;
 mod fixtures;
+mod hardening;
 mod html;
 mod manuscript;
 mod serve;
