@@ -45,6 +45,52 @@ impl Checked {
     }
 }
 
+/// Asks every emitter to check the style overrides it uses; a problem becomes a diagnostic
+/// at the override file (a built-in style that fails is a bug, reported the same way).
+fn check_styles(sources: &Sources, styles: &Styles) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for emitter in emit::REGISTRY {
+        let Err(e) = emitter.check_styles(styles) else {
+            continue;
+        };
+        let (name, line) = match &e {
+            emit::EmitError::Template { name, line, .. }
+            | emit::EmitError::Style { name, line, .. } => (name.clone(), *line),
+            emit::EmitError::Other(_) => (String::new(), None),
+        };
+        let suffix = format!("{}/{name}", load::STYLES_DIR);
+        let found = sources
+            .iter()
+            .find(|(_, f)| !name.is_empty() && f.path.ends_with(&suffix));
+        let Some((file, source)) = found else {
+            continue;
+        };
+        let start = line
+            .and_then(|l| {
+                source
+                    .text
+                    .split_inclusive('\n')
+                    .take(l.saturating_sub(1))
+                    .map(str::len)
+                    .sum::<usize>()
+                    .into()
+            })
+            .unwrap_or(0);
+        let end = source.text[start..]
+            .find('\n')
+            .map_or(source.text.len(), |n| start + n);
+        out.push(
+            Diagnostic::error(
+                "invalid-style",
+                model::Span { file, start, end },
+                format!("{} output cannot use {suffix}: {e}", emitter.name()),
+            )
+            .with_hint("fix the override, or delete it to use the built-in style"),
+        );
+    }
+    out
+}
+
 /// Loads and validates the manuscript in `dir`.
 pub fn check(dir: &Path) -> Result<Checked, load::LoadError> {
     let loaded = load::load(dir)?;
@@ -52,6 +98,7 @@ pub fn check(dir: &Path) -> Result<Checked, load::LoadError> {
     if let Some(supplement) = &loaded.supplement {
         diagnostics.extend(validate::validate(supplement));
     }
+    diagnostics.extend(check_styles(&loaded.sources, &loaded.styles));
     Ok(Checked {
         sources: loaded.sources,
         supplement: loaded.supplement,

@@ -71,12 +71,6 @@ fn select_formats(list: &str) -> Result<Vec<&'static dyn Emitter>, String> {
                     chosen.push(e);
                 }
             }
-            None if emit::PLANNED.contains(&name) => {
-                return Err(format!(
-                    "the {name} format is not built yet; available now: {}",
-                    available()
-                ))
-            }
             None => {
                 let names: Vec<&str> = emit::REGISTRY.iter().map(|e| e.name()).collect();
                 let hint = crate::diagnostics::did_you_mean(name, names.iter().copied())

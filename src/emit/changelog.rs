@@ -23,6 +23,13 @@ impl Emitter for Changelog {
         "plain-text changelog: history, and every revision point by target section"
     }
 
+    fn check_styles(&self, styles: &Styles) -> Result<(), EmitError> {
+        let source = styles.get(TEMPLATE).unwrap_or_default();
+        let mut env = Environment::new();
+        env.add_template(TEMPLATE, source)
+            .map_err(|e| EmitError::template(TEMPLATE, &e))
+    }
+
     fn render(
         &self,
         s: &Supplement,
@@ -31,6 +38,7 @@ impl Emitter for Changelog {
     ) -> Result<Vec<OutputFile>, EmitError> {
         let source = styles.get(TEMPLATE).ok_or_else(|| EmitError::Template {
             name: TEMPLATE.into(),
+            line: None,
             message: "template is missing".into(),
         })?;
         let view = DocumentView::build(s, &styles.labels, &text::blocks);
@@ -53,13 +61,7 @@ pub fn render_template(
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
-    let template_error = |e: minijinja::Error| EmitError::Template {
-        name: name.to_string(),
-        message: match e.line() {
-            Some(line) => format!("line {line}: {}", e.detail().unwrap_or(&e.to_string())),
-            None => e.to_string(),
-        },
-    };
+    let template_error = |e: minijinja::Error| EmitError::template(name, &e);
     env.add_template(name, source).map_err(template_error)?;
     let template = env.get_template(name).map_err(template_error)?;
     let mut out = template

@@ -33,18 +33,22 @@ pub struct OutputFile {
 #[derive(Debug, thiserror::Error)]
 pub enum EmitError {
     /// A template did not parse or render.
-    #[error("template {name}: {message}")]
+    #[error("template {name}{}: {message}", at_line(*.line))]
     Template {
         /// The template's file name under `styles/`.
         name: String,
-        /// What went wrong, with the line when known.
+        /// The line in the template, when known.
+        line: Option<usize>,
+        /// What went wrong.
         message: String,
     },
     /// A style sheet is invalid.
-    #[error("style sheet {name}: {message}")]
+    #[error("style sheet {name}{}: {message}", at_line(*.line))]
     Style {
         /// The style file.
         name: String,
+        /// The line in the style file, when known.
+        line: Option<usize>,
         /// What went wrong.
         message: String,
     },
@@ -53,12 +57,35 @@ pub enum EmitError {
     Other(String),
 }
 
+fn at_line(line: Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+impl EmitError {
+    /// An error from a minijinja template.
+    pub fn template(name: &str, e: &minijinja::Error) -> Self {
+        EmitError::Template {
+            name: name.to_string(),
+            line: e.line(),
+            message: e
+                .detail()
+                .map_or_else(|| e.kind().to_string(), str::to_string),
+        }
+    }
+}
+
 /// An output format.
 pub trait Emitter: Sync {
     /// The name used with `--format`.
     fn name(&self) -> &'static str;
     /// One line on what it produces.
     fn description(&self) -> &'static str;
+    /// Checks the styles this emitter uses (templates compile, style sheets are valid), so
+    /// that `check` reports a broken override before any build.
+    fn check_styles(&self, _styles: &Styles) -> Result<(), EmitError> {
+        Ok(())
+    }
+
     /// Renders the supplement into files.
     fn render(
         &self,
@@ -74,9 +101,6 @@ pub static REGISTRY: &[&dyn Emitter] = &[
     &html::HtmlEmitter,
     &changelog::Changelog,
 ];
-
-/// Formats that are designed but not built yet.
-pub const PLANNED: &[&str] = &[];
 
 /// Renders every emitter on up to two worker threads (emitters are pure; two workers use
 /// this project's two cores while keeping at most two renders in memory at once), returning

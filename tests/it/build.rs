@@ -120,7 +120,7 @@ fn a_failing_build_leaves_previous_outputs_untouched() {
 
 #[test]
 fn usage_errors_exit_2_and_write_nothing() {
-    // Intent: unknown formats, formats not built yet, and missing folders are usage errors.
+    // Intent: unknown formats, unknown flags and missing folders are usage errors.
     let work = temp_dir("usage");
     for args in [
         vec![
@@ -138,23 +138,6 @@ fn usage_errors_exit_2_and_write_nothing() {
         let out = run(&work, &args);
         assert_eq!(code(&out), 2, "{args:?}: {}", text(&out).1);
         assert!(!work.join("o").exists(), "{args:?} wrote output");
-    }
-    let planned = run(
-        &root(),
-        &[
-            "build",
-            "--manuscript",
-            "examples/minimal",
-            "--format",
-            "docx",
-            "--out",
-            work.join("o").to_str().expect("utf8"),
-        ],
-    );
-    if supplement::emit::PLANNED.contains(&"docx") {
-        assert_eq!(code(&planned), 2);
-        assert!(text(&planned).1.contains("not built yet"));
-        assert!(!work.join("o").exists());
     }
 }
 
@@ -219,4 +202,52 @@ fn changelog_lists_history_newest_first_and_points_by_section() {
             "missing {needle:?} in\n{by_section}"
         );
     }
+}
+
+#[test]
+fn broken_style_overrides_are_reported_by_check() {
+    // Intent: a template that does not compile and a style sheet key that does not exist
+    // are located errors at `check`, before any build.
+    let work = temp_dir("style-check");
+    let m = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &m);
+    std::fs::create_dir_all(m.join("styles/html")).expect("styles");
+    std::fs::write(m.join("styles/changelog.txt.j2"), "ok\n{% for x in %}\n").expect("write");
+    std::fs::write(
+        m.join("styles/docx.toml"),
+        "[fonts]\nbody_latin = \"Century\"\nbody_eastasia = \"x\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        m.join("styles/html/page.html.j2"),
+        "<p>{{ doc.title }</p>\n",
+    )
+    .expect("write");
+    let out = run(
+        &work,
+        &["check", "--manuscript", "m", "--message-format", "json"],
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out).1);
+    let lines: Vec<serde_json::Value> = text(&out)
+        .0
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let find = |file: &str| {
+        lines
+            .iter()
+            .find(|v| v["file"].as_str().is_some_and(|f| f.ends_with(file)))
+            .unwrap_or_else(|| panic!("no diagnostic for {file}: {lines:?}"))
+    };
+    let changelog = find("styles/changelog.txt.j2");
+    assert_eq!(changelog["code"], "invalid-style");
+    assert_eq!(changelog["line"], 2);
+    let docx = find("styles/docx.toml");
+    assert_eq!(docx["line"], 3);
+    assert!(docx["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("body_eastasia"));
+    let html = find("styles/html/page.html.j2");
+    assert_eq!(html["line"], 1);
 }

@@ -35,6 +35,10 @@ impl Emitter for DocxEmitter {
         "Word document (.docx): title page, history, contents, revision points, references"
     }
 
+    fn check_styles(&self, styles: &Styles) -> Result<(), EmitError> {
+        Sheet::from_styles(styles).map(|_| ())
+    }
+
     fn render(
         &self,
         s: &Supplement,

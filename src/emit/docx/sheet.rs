@@ -112,22 +112,31 @@ pub struct Headings {
 impl Sheet {
     /// The built-in sheet with the manuscript's override (if any) merged over it.
     pub fn from_styles(styles: &Styles) -> Result<Sheet, EmitError> {
-        let error = |message: String| EmitError::Style {
+        let override_text = styles.get(FILE).unwrap_or_default();
+        let error = |message: String, key: Option<&str>| EmitError::Style {
             name: FILE.into(),
+            line: key.and_then(|k| line_of_key(override_text, k)),
             message,
         };
-        let builtin: toml::Table = toml::from_str(include_str!("../../../styles/docx.toml"))
-            .map_err(|e| error(e.to_string()))?;
-        let mut merged = builtin;
+        let mut merged: toml::Table = toml::from_str(include_str!("../../../styles/docx.toml"))
+            .map_err(|e| error(e.to_string(), None))?;
         if let Some(text) = styles.get(FILE) {
             let override_table: toml::Table =
-                toml::from_str(text).map_err(|e| error(e.message().to_string()))?;
+                toml::from_str(text).map_err(|e| EmitError::Style {
+                    name: FILE.into(),
+                    line: e
+                        .span()
+                        .map(|r| text[..r.start.min(text.len())].lines().count().max(1)),
+                    message: e.message().to_string(),
+                })?;
             merge(&mut merged, override_table);
         }
-        let sheet: Sheet = merged
-            .try_into()
-            .map_err(|e: toml::de::Error| error(e.message().to_string()))?;
-        sheet.check().map_err(error)?;
+        let sheet: Sheet = merged.try_into().map_err(|e: toml::de::Error| {
+            let message = e.message().to_string();
+            let key = message.split('`').nth(1).map(str::to_string);
+            error(message, key.as_deref())
+        })?;
+        sheet.check().map_err(|m| error(m, None))?;
         Ok(sheet)
     }
 
@@ -199,6 +208,17 @@ pub fn half_points(v: f64) -> usize {
 /// Points to twips.
 pub fn pt(v: f64) -> u32 {
     (v * 20.0).round().max(0.0) as u32
+}
+
+/// The 1-based line where `key` is set in a TOML text, if it is.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 fn merge(base: &mut toml::Table, over: toml::Table) {

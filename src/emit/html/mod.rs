@@ -40,6 +40,18 @@ impl Emitter for HtmlEmitter {
         "self-contained web page (.html) with navigation, badges and print CSS"
     }
 
+    fn check_styles(&self, styles: &Styles) -> Result<(), EmitError> {
+        let mut env = Environment::new();
+        for (name, _) in BUILTIN
+            .iter()
+            .filter(|(n, _)| n.starts_with("html/") && n.ends_with(".j2"))
+        {
+            env.add_template(name, styles.get(name).unwrap_or_default())
+                .map_err(|e| EmitError::template(name, &e))?;
+        }
+        Ok(())
+    }
+
     fn render(
         &self,
         s: &Supplement,
@@ -74,13 +86,7 @@ pub fn render_page(
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.add_filter("href", |url: String| super::common::href(&url));
-    let error = |name: &str, e: minijinja::Error| EmitError::Template {
-        name: name.to_string(),
-        message: match e.line() {
-            Some(line) => format!("line {line}: {}", e.detail().unwrap_or(&e.to_string())),
-            None => e.to_string(),
-        },
-    };
+    let error = |name: &str, e: minijinja::Error| EmitError::template(name, &e);
     for (name, _) in BUILTIN
         .iter()
         .filter(|(n, _)| n.starts_with("html/") && n.ends_with(".j2"))
