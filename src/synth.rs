@@ -47,10 +47,13 @@ pub const POINTS_PER_SCALE: usize = 20;
 /// References per unit of scale.
 pub const REFERENCES_PER_SCALE: usize = 24;
 
-struct Rng(u64);
+/// A small deterministic pseudo-random generator (xorshift64*), for generated content and
+/// seeded property tests.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         // xorshift64*
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -58,8 +61,9 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     fn paragraph(&mut self, sentences: usize) -> String {

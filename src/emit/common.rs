@@ -211,6 +211,22 @@ pub struct FloatingView<'a> {
     pub note: Option<&'a str>,
 }
 
+/// Escapes text for XML and HTML (content and attribute values alike) and drops the
+/// characters XML 1.0 forbids, which validation has already refused.
+pub fn escape_markup(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if crate::model::xml_allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+}
+
 /// An address made safe for an `href` attribute: the characters a URL may not hold raw
 /// (space, `"`, `<`, `>`, backtick, `{`, `}`, `|`, `\`, `^`) are percent-encoded; the rest,
 /// non-ASCII included, stays as written.

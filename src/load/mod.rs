@@ -423,10 +423,7 @@ impl Reader<'_> {
     }
 }
 
-/// Whether XML 1.0 allows this character in text.
-pub fn xml_allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-}
+pub use crate::model::xml_allowed;
 
 /// Reports every key and string that holds a character XML 1.0 forbids (such text would
 /// make the DOCX unreadable), at the string that holds it.

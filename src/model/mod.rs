@@ -7,6 +7,12 @@ pub mod body;
 
 pub use body::{Align, Block, Inline};
 
+/// Whether XML 1.0 allows this character in text (DOCX parts are XML: anything else would
+/// make them unreadable).
+pub fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
 /// Index of a source file in the loader's file table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::support::{code, copy_dir, root, run, temp_dir, text};
+use crate::support::{build_format, code, copy_dir, root, run, temp_dir, text};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -40,25 +40,7 @@ impl Package {
 }
 
 fn build(manuscript: &str, name: &str) -> (PathBuf, Package) {
-    let dir = temp_dir(name);
-    let out = run(
-        &root(),
-        &[
-            "build",
-            "--manuscript",
-            manuscript,
-            "--format",
-            "docx",
-            "--out",
-            dir.to_str().expect("utf8"),
-        ],
-    );
-    assert_eq!(code(&out), 0, "{}", text(&out).1);
-    let file = std::fs::read_dir(&dir)
-        .expect("out")
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|e| e == "docx"))
-        .expect("a .docx was written");
+    let file = build_format(Path::new(manuscript), "docx", name);
     let package = Package::open(&file);
     (file, package)
 }

@@ -6,24 +6,9 @@ use std::path::{Path, PathBuf};
 
 use supplement::diagnostics::Severity;
 use supplement::emit::{self, RenderOptions};
+use supplement::synth::Rng;
 
 use crate::support::{code, copy_dir, root, run, temp_dir, text};
-
-/// xorshift64*, fixed seed: the same cases on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -3,29 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{code, copy_dir, root, run, temp_dir, text};
+use crate::support::{build_format, code, copy_dir, root, run, temp_dir, text};
 
 fn build_html(manuscript: &Path, name: &str) -> String {
-    let dir = temp_dir(name);
-    let out = run(
-        &root(),
-        &[
-            "build",
-            "--manuscript",
-            manuscript.to_str().expect("utf8"),
-            "--format",
-            "html",
-            "--out",
-            dir.to_str().expect("utf8"),
-        ],
-    );
-    assert_eq!(code(&out), 0, "{}", text(&out).1);
-    let file = std::fs::read_dir(&dir)
-        .expect("out")
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|e| e == "html"))
-        .expect("an .html was written");
-    std::fs::read_to_string(file).expect("utf8 html")
+    std::fs::read_to_string(build_format(manuscript, "html", name)).expect("utf8 html")
 }
 
 #[test]

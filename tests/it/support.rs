@@ -56,3 +56,27 @@ pub fn text(output: &Output) -> (String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// Builds one format of a manuscript (a path relative to the repository) into a fresh
+/// folder and returns the path of the file it wrote.
+pub fn build_format(manuscript: &Path, format: &str, name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let out = run(
+        &root(),
+        &[
+            "build",
+            "--manuscript",
+            manuscript.to_str().expect("utf8"),
+            "--format",
+            format,
+            "--out",
+            dir.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    std::fs::read_dir(&dir)
+        .expect("out")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == format))
+        .unwrap_or_else(|| panic!("no .{format} was written"))
+}

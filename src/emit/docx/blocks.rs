@@ -454,7 +454,7 @@ pub fn text_run(mut run: Run, text: &str) -> Run {
                     run.add_break(BreakType::TextWrapping)
                 };
             }
-            c if crate::load::xml_allowed(c) && c != '\r' => buffer.push(c),
+            c if crate::model::xml_allowed(c) && c != '\r' => buffer.push(c),
             _ => {}
         }
     }

@@ -42,17 +42,7 @@ fn replace_once(text: &str, from: &str, to: &str, what: &str) -> Result<String, 
 /// Escapes text for an XML element or attribute.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if crate::load::xml_allowed(c) => out.push(c),
-            _ => {}
-        }
-    }
+    crate::emit::common::escape_markup(s, &mut out);
     out
 }
 

@@ -4,19 +4,7 @@ use std::fmt::Write as _;
 
 use crate::model::{Align, Block, Inline};
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
+pub use crate::emit::common::escape_markup as escape;
 
 /// Renders body blocks as HTML. Links to `#id` stay in the page; external http(s) links
 /// get `rel="noopener noreferrer"`. Validation has already refused other schemes; any that
