@@ -141,13 +141,13 @@ pub struct Server {
 
 impl Server {
     /// Starts listening on `host:port` (port 0 picks a free one) and serving `manuscript`.
-    pub fn start(manuscript: PathBuf, host: &str, port: u16) -> anyhow::Result<Server> {
+    pub fn start(manuscript: PathBuf, host: &str, port: u16) -> std::io::Result<Server> {
         let server = tiny_http::Server::http((host, port))
-            .map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))?;
+            .map_err(|e| std::io::Error::other(format!("cannot listen on {host}:{port}: {e}")))?;
         let addr = server
             .server_addr()
             .to_ip()
-            .ok_or_else(|| anyhow::anyhow!("not an IP address"))?;
+            .ok_or_else(|| std::io::Error::other("not an IP address"))?;
         let server = Arc::new(server);
         let preview = Arc::new(Preview::default());
         preview.set(render(&manuscript));
@@ -171,7 +171,7 @@ impl Server {
 }
 
 /// Watches the manuscript folder and rebuilds after each burst of changes.
-fn watch(manuscript: PathBuf, preview: Arc<Preview>) -> anyhow::Result<()> {
+fn watch(manuscript: PathBuf, preview: Arc<Preview>) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
@@ -179,9 +179,13 @@ fn watch(manuscript: PathBuf, preview: Arc<Preview>) -> anyhow::Result<()> {
                 let _ = tx.send(());
             }
         }
-    })?;
-    watcher.watch(&manuscript, RecursiveMode::Recursive)?;
-    std::thread::spawn(move || {
+    })
+    .map_err(std::io::Error::other)?;
+    watcher
+        .watch(&manuscript, RecursiveMode::Recursive)
+        .map_err(std::io::Error::other)?;
+    let builder = std::thread::Builder::new().stack_size(crate::emit::RENDER_STACK);
+    builder.spawn(move || {
         let _watcher = watcher; // keep it alive as long as the loop runs
         while rx.recv().is_ok() {
             // Debounce: wait until no event has arrived for DEBOUNCE.
@@ -196,7 +200,7 @@ fn watch(manuscript: PathBuf, preview: Arc<Preview>) -> anyhow::Result<()> {
             }
             preview.set(render(&manuscript));
         }
-    });
+    })?;
     Ok(())
 }
 

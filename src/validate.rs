@@ -218,6 +218,7 @@ impl<'a> Validator<'a> {
             .map(|x| x.id.value.as_str())
             .collect();
         let reason_ids: Vec<&str> = s.reasons.iter().map(|r| r.id.value.as_str()).collect();
+        let part_ids: Vec<&str> = s.parts.iter().map(|p| p.id.value.as_str()).collect();
         let point_ids: Vec<&str> = s.points().map(|p| p.id.value.as_str()).collect();
         for part in &s.parts {
             self.owners(&part.owners);
@@ -254,7 +255,9 @@ impl<'a> Validator<'a> {
                         ),
                         Some(section) => {
                             target_ranges.push(section.pages);
-                            if i == 0 && section.part.value != part.id.value {
+                            let section_part_known =
+                                part_ids.contains(&section.part.value.as_str());
+                            if i == 0 && section_part_known && section.part.value != part.id.value {
                                 self.diags.push(
                                     Diagnostic::error(
                                         "wrong-part",
@@ -306,12 +309,12 @@ impl<'a> Validator<'a> {
                     }
                 }
                 for reason in &point.reasons {
-                    if !reason_ids.contains(&reason.value.as_str()) {
+                    if s.reason(&reason.value).is_none() {
                         self.unknown("unknown-reason", "reason", reason, &reason_ids);
                     }
                 }
                 if let Some(parent) = &point.parent {
-                    if !point_ids.contains(&parent.value.as_str()) {
+                    if s.point(&parent.value).is_none() {
                         self.unknown("unknown-parent", "revision point", parent, &point_ids);
                     } else if self.parent_cycle(&point.id.value) {
                         self.diags.push(
@@ -494,28 +497,7 @@ fn show_range(range: &PageRange) -> String {
     }
 }
 
-/// Accepts http, https and mailto links and relative paths; refuses every other scheme.
-pub fn check_link(url: &str) -> Result<(), String> {
-    let trimmed = url.trim();
-    if trimmed.chars().any(|c| c.is_control()) {
-        return Err("contains a control character".into());
-    }
-    if trimmed.starts_with("//") {
-        return Err("has no scheme (write https://…)".into());
-    }
-    let scheme_end = trimmed.find(':');
-    let path_start = trimmed.find(['/', '?', '#']).unwrap_or(trimmed.len());
-    match scheme_end {
-        Some(colon) if colon < path_start => {
-            let scheme = trimmed[..colon].to_ascii_lowercase();
-            match scheme.as_str() {
-                "http" | "https" | "mailto" => Ok(()),
-                _ => Err(format!("uses the scheme {scheme:?}, which is not allowed")),
-            }
-        }
-        _ => Ok(()),
-    }
-}
+pub use crate::model::check_link;
 
 #[cfg(test)]
 mod tests {

@@ -244,6 +244,32 @@ pub fn href(url: &str) -> String {
     out
 }
 
+/// The supplement's author: as given, else the names of the team's people.
+pub fn author(s: &Supplement) -> String {
+    s.author.clone().unwrap_or_else(|| {
+        s.team
+            .iter()
+            .filter(|m| !m.group)
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    })
+}
+
+/// The base book's length, e.g. 約190ページ.
+pub fn book_pages(s: &Supplement, labels: &Labels) -> String {
+    let book = &s.base_book;
+    if book.pages_approximate {
+        format!(
+            "{}{}ページ",
+            labels.text("pages_approximate"),
+            book.pages.value
+        )
+    } else {
+        format!("{}ページ", book.pages.value)
+    }
+}
+
 /// Formats page ranges the Japanese way: `p.8～9, 42～43`, `p.41`, `p.183～`.
 pub fn pages(ranges: &[PageRange]) -> String {
     if ranges.is_empty() {
@@ -527,14 +553,7 @@ impl<'a> DocumentView<'a> {
             url: l.url.as_ref().map(|u| u.value.as_str()),
         };
         let book = &s.base_book;
-        let author = s.author.clone().unwrap_or_else(|| {
-            s.team
-                .iter()
-                .filter(|m| !m.group)
-                .map(|m| m.name.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        });
+        let author = author(s);
         let date = s.effective_date();
         DocumentView {
             id: &s.id.value,
@@ -551,15 +570,7 @@ impl<'a> DocumentView<'a> {
                 publisher: &book.publisher,
                 edition: book.edition.as_deref(),
                 published: book.published.as_ref().map(|d| d.value.japanese()),
-                pages: if book.pages_approximate {
-                    format!(
-                        "{}{}ページ",
-                        labels.text("pages_approximate"),
-                        book.pages.value
-                    )
-                } else {
-                    format!("{}ページ", book.pages.value)
-                },
+                pages: book_pages(s, labels),
             },
             links: s.links.iter().map(link).collect(),
             related: s
@@ -625,7 +636,7 @@ fn topics<'a>(
             anchor: t
                 .id
                 .as_ref()
-                .map_or_else(|| format!("{owner_id}-t{counter}"), |i| i.value.clone()),
+                .map_or_else(|| format!("_{owner_id}-t{counter}"), |i| i.value.clone()),
             title: &t.title,
             depth,
             priority: t.priority,

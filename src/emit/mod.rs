@@ -102,6 +102,9 @@ pub static REGISTRY: &[&dyn Emitter] = &[
     &changelog::Changelog,
 ];
 
+/// Stack size of the threads that render (and of the preview server's renderer).
+pub const RENDER_STACK: usize = 64 * 1024 * 1024;
+
 /// Renders every emitter on up to two worker threads (emitters are pure; two workers use
 /// this project's two cores while keeping at most two renders in memory at once), returning
 /// the files in the emitters' order, or the first failure with the emitter's name.
@@ -123,7 +126,7 @@ pub fn render_all(
     let results: Mutex<Vec<Slot>> = Mutex::new((0..emitters.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
+            let work = || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(emitter) = emitters.get(i) else {
                     break;
@@ -132,7 +135,15 @@ pub fn render_all(
                 if let Ok(mut slots) = results.lock() {
                     slots[i] = Some(result);
                 }
-            });
+            };
+            // Renderers recurse once per level of body nesting (at most
+            // load::markdown::MAX_DEPTH, with large frames in debug builds): give them room.
+            let spawned = std::thread::Builder::new()
+                .stack_size(RENDER_STACK)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break;
+            }
         }
     });
     let slots = results.into_inner().unwrap_or_default();

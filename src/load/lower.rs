@@ -31,9 +31,10 @@ pub(super) fn lower(
         id: l.id(&s.id),
         title: s.title.into_inner(),
         subtitle: s.subtitle.map(Spanned::into_inner),
-        language: s
-            .language
-            .map_or_else(|| "ja".to_string(), Spanned::into_inner),
+        language: match &s.language {
+            Some(tag) => l.language_tag(tag),
+            None => "ja".to_string(),
+        },
         audience: strings(s.audience),
         edition: s.edition.map(Spanned::into_inner),
         date: s.date.as_ref().and_then(|d| l.date(d)),
@@ -189,6 +190,31 @@ impl Lowerer<'_> {
         id
     }
 
+    /// A language tag such as `ja` or `ja-JP` (BCP 47 shape: a 2–3 letter language, then
+    /// subtags of letters and digits).
+    fn language_tag(&mut self, value: &Str) -> String {
+        let tag = value.get_ref();
+        let mut parts = tag.split('-');
+        let primary_ok = parts.next().is_some_and(|p| {
+            (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
+        });
+        let rest_ok = parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        if !(primary_ok && rest_ok) {
+            let span = self.span(value);
+            self.diags.push(
+                Diagnostic::error(
+                    "invalid-language",
+                    span,
+                    format!("invalid language tag {tag:?}"),
+                )
+                .with_hint("write a language tag such as \"ja\" or \"ja-JP\""),
+            );
+            return "ja".to_string();
+        }
+        tag.clone()
+    }
+
     fn date(&mut self, value: &Str) -> Option<Located<PartialDate>> {
         let span = self.span(value);
         match parse_date(value.get_ref()) {
@@ -278,6 +304,9 @@ impl Lowerer<'_> {
             value: s.trim().to_string(),
             span,
         };
+        // The plan writes hand-overs with ⇒; → and => are accepted too.
+        let normalized = text.replace(['⇒', '→'], "->").replace("=>", "->");
+        let text = normalized.as_str();
         if let Some((from, to)) = text.split_once("->") {
             if from.trim().is_empty() || to.trim().is_empty() || to.contains("->") {
                 self.diags.push(
@@ -486,8 +515,21 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// Parses `41`, `98-109` or `183-` (open-ended).
+/// Parses `41`, `98-109` or `183-` (open-ended). The ways the book and the plan write ranges
+/// are accepted too: a `p.` prefix, full-width digits, and ～ 〜 – — － as the dash.
 pub fn parse_pages(text: &str) -> Result<(u32, Option<u32>), String> {
+    let normalized: String = text
+        .trim()
+        .trim_start_matches(['p', 'P'])
+        .trim_start_matches(['.', '．'])
+        .chars()
+        .map(|c| match c {
+            '～' | '〜' | '–' | '—' | '－' => '-',
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    let text = normalized.as_str();
     let page = |s: &str| -> Result<u32, String> {
         let s = s.trim();
         match s.parse::<u32>() {
@@ -531,7 +573,10 @@ mod tests {
         assert_eq!(parse_pages("98-109"), Ok((98, Some(109))));
         assert_eq!(parse_pages("183-"), Ok((183, None)));
         assert_eq!(parse_pages("9-8"), Ok((9, Some(8))));
-        assert!(parse_pages("p.8").is_err());
+        assert_eq!(parse_pages("p.98～109"), Ok((98, Some(109))));
+        assert_eq!(parse_pages("１２–１９"), Ok((12, Some(19))));
+        assert!(parse_pages("page 8").is_err());
+        assert!(parse_pages("8-x").is_err());
         assert!(parse_pages("0").is_err());
     }
 }

@@ -93,6 +93,7 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         root,
         sources: Sources::default(),
         diagnostics: Vec::new(),
+        points: 0,
     };
 
     let main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
@@ -109,12 +110,7 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
 
     let mut parts = Vec::new();
     let mut parts_ok = true;
-    let mut point_count = 0usize;
     for name in part_files(dir)? {
-        if !reader.within_point_limit(&name, &mut point_count)? {
-            parts_ok = false;
-            break;
-        }
         match reader.read::<raw::PartFile>(&name)? {
             Some(part) => parts.push(part),
             None => parts_ok = false,
@@ -193,6 +189,8 @@ struct Reader<'a> {
     root: PathBuf,
     sources: Sources,
     diagnostics: Vec<Diagnostic>,
+    /// Revision points counted so far.
+    points: usize,
 }
 
 impl Reader<'_> {
@@ -262,6 +260,33 @@ impl Reader<'_> {
                 .get(file)
                 .map(|f| f.text.clone())
                 .unwrap_or_default();
+            if let Some((at, c)) = text.char_indices().find(|&(_, c)| !xml_allowed(c)) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "forbidden-character",
+                        Span {
+                            file,
+                            start: at,
+                            end: at + c.len_utf8(),
+                        },
+                        format!(
+                            "text contains the control character U+{:04X}, which XML 1.0 forbids",
+                            u32::from(c)
+                        ),
+                    )
+                    .with_hint("remove the character"),
+                );
+                continue;
+            }
+            if name.ends_with(".toml") {
+                // Escapes such as \u000B decode to forbidden characters: scan the values.
+                let (tree, _) = DeTable::parse_recoverable(&text);
+                let before = self.diagnostics.len();
+                scan_strings(file, &tree, &mut self.diagnostics);
+                if self.diagnostics.len() > before {
+                    continue;
+                }
+            }
             if let Err(error) = styles.set(&name, text) {
                 self.diagnostics.push(toml_error(file, &error));
             }
@@ -291,6 +316,22 @@ impl Reader<'_> {
                     format!("{name:?} points outside the manuscript folder (to {real:?})"),
                 )
                 .with_hint("manuscript files must live inside the manuscript folder; copy the file in instead of linking to it"),
+            );
+            return Ok(None);
+        }
+        if !meta.is_file() {
+            let file = self.sources.add(path.clone(), shown, String::new());
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "outside-manuscript",
+                    Span {
+                        file,
+                        start: 0,
+                        end: 0,
+                    },
+                    format!("{name:?} is not a regular file"),
+                )
+                .with_hint("manuscript files must be ordinary files inside the manuscript folder"),
             );
             return Ok(None);
         }
@@ -344,42 +385,35 @@ impl Reader<'_> {
         Ok(Some(file))
     }
 
-    /// Counts the `[[point]]` tables of a part file before parsing it, so that a manuscript
-    /// with far too many revision points is refused quickly, at the first point over the
-    /// limit. Returns false (with a diagnostic) when the limit is passed.
-    fn within_point_limit(&mut self, name: &str, count: &mut usize) -> Result<bool, LoadError> {
-        let path = self.dir.join(name);
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(source) => return Err(LoadError::Io { path, source }),
+    /// Counts the revision points of a parsed part file against [`MAX_POINTS`] (over all
+    /// files); past the limit, reports the first point over it and returns false.
+    fn within_point_limit(&mut self, file: FileId, tree: &Spanned<DeTable<'_>>) -> bool {
+        let Some(points) = tree
+            .get_ref()
+            .get("point")
+            .and_then(|v| v.get_ref().as_array())
+        else {
+            return true;
         };
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            if line.trim_start().starts_with("[[point]]") {
-                *count += 1;
-                if *count > MAX_POINTS {
-                    let start = offset + (line.len() - line.trim_start().len());
-                    let file =
-                        self.sources
-                            .add(path.clone(), self.shown(name, &path), text.clone());
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "too-many-points",
-                            Span {
-                                file,
-                                start,
-                                end: start + "[[point]]".len(),
-                            },
-                            format!("the manuscript has more than {MAX_POINTS} revision points"),
-                        )
-                        .with_hint("split the supplement into several manuscripts"),
-                    );
-                    return Ok(false);
-                }
-            }
-            offset += line.len();
+        let allowed = MAX_POINTS.saturating_sub(self.points);
+        self.points += points.len();
+        if points.len() <= allowed {
+            return true;
         }
-        Ok(true)
+        let range = points[allowed].span();
+        self.diagnostics.push(
+            Diagnostic::error(
+                "too-many-points",
+                Span {
+                    file,
+                    start: range.start,
+                    end: range.start,
+                },
+                format!("the manuscript has more than {MAX_POINTS} revision points"),
+            )
+            .with_hint("split the supplement into several manuscripts"),
+        );
+        false
     }
 
     /// How a file of the manuscript is named in diagnostics.
@@ -403,9 +437,21 @@ impl Reader<'_> {
             .unwrap_or_default();
         let (tree, errors) = DeTable::parse_recoverable(text);
         if !errors.is_empty() {
+            let mut seen: Vec<Diagnostic> = Vec::new();
             for error in errors {
-                self.diagnostics.push(toml_error(file, &error));
+                let d = toml_error(file, &error);
+                // Deep nesting repeats one error per level: report it once.
+                if !seen
+                    .iter()
+                    .any(|s| s.message == d.message && s.span == d.span)
+                {
+                    seen.push(d);
+                }
             }
+            self.diagnostics.extend(seen);
+            return Ok(None);
+        }
+        if name.starts_with(PARTS_DIR) && !self.within_point_limit(file, &tree) {
             return Ok(None);
         }
         let before = self.diagnostics.len();
@@ -478,7 +524,16 @@ fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().to_string();
     let (code, text, hint) = if let Some(rest) = message.strip_prefix("unknown field ") {
         let (given, expected) = split_expected(rest);
-        let hint = did_you_mean(&given, expected.iter().map(String::as_str)).or_else(|| {
+        let top_level = given == "general_notes";
+        let hint = if top_level {
+            Some(
+                "`general_notes` is a top-level key: move it above the first [table] of the file"
+                    .to_string(),
+            )
+        } else {
+            did_you_mean(&given, expected.iter().map(String::as_str))
+        }
+        .or_else(|| {
             (!expected.is_empty()).then(|| format!("valid keys here: {}", expected.join(", ")))
         });
         ("unknown-key", format!("unknown key `{given}`"), hint)
@@ -495,7 +550,14 @@ fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
             Some(format!("add `{key} = …` to this table")),
         )
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        ("invalid-type", plain_type_names(&message), None)
+        let hint = if message.contains("expected a string") {
+            Some("quote the value, e.g. date = \"2024-04-01\" or pages = [\"12-19\"]".to_string())
+        } else if message.contains("expected an array") || message.contains("expected a sequence") {
+            Some("write a list in brackets, e.g. owners = [\"sato\"]".to_string())
+        } else {
+            None
+        };
+        ("invalid-type", plain_type_names(&message), hint)
     } else {
         ("toml-syntax", message.clone(), None)
     };

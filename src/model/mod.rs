@@ -13,6 +13,29 @@ pub fn xml_allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
+/// Accepts http, https and mailto links and relative paths; refuses every other scheme.
+pub fn check_link(url: &str) -> Result<(), String> {
+    let trimmed = url.trim();
+    if trimmed.chars().any(|c| c.is_control()) {
+        return Err("contains a control character".into());
+    }
+    if trimmed.starts_with("//") {
+        return Err("has no scheme (write https://…)".into());
+    }
+    let scheme_end = trimmed.find(':');
+    let path_start = trimmed.find(['/', '?', '#']).unwrap_or(trimmed.len());
+    match scheme_end {
+        Some(colon) if colon < path_start => {
+            let scheme = trimmed[..colon].to_ascii_lowercase();
+            match scheme.as_str() {
+                "http" | "https" | "mailto" => Ok(()),
+                _ => Err(format!("uses the scheme {scheme:?}, which is not allowed")),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Index of a source file in the loader's file table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);

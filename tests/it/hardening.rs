@@ -459,3 +459,167 @@ fn builds_are_reproducible_across_folders_and_times() {
     };
     assert!(core.contains("2024-04-01T19:33:20Z"), "{core}");
 }
+
+#[test]
+fn every_format_builds_at_the_nesting_limit() {
+    // Intent: what check accepts, every emitter renders: the deepest quotes and lists the
+    // Markdown limit allows build without exhausting a render thread's stack.
+    let quotes = format!("{} deep\n", ">".repeat(47));
+    let lists: String = (0..23)
+        .map(|i| format!("{}- level {i}\n", "  ".repeat(i)))
+        .collect();
+    for (name, body) in [("depth-quotes", quotes), ("depth-lists", lists)] {
+        let m = minimal_with_body(name, &body);
+        let out = run(&m, &["build", "--manuscript", ".", "--out", "../o"]);
+        assert_eq!(code(&out), 0, "{name}: {}", text(&out).1);
+        assert_eq!(snapshot(&m.join("../o")).len(), 3, "{name}");
+    }
+}
+
+#[test]
+fn the_point_limit_counts_every_way_of_writing_a_table() {
+    // Intent: `[[ point ]]` (valid TOML with spaces) counts like `[[point]]`.
+    let work = temp_dir("limit-points-spaced");
+    let m = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &m);
+    let mut part = std::fs::read_to_string(m.join("parts/01-part1.toml")).expect("part");
+    for i in 0..20_001 {
+        part.push_str(&format!("\n[[ point ]]\nid = \"p{i}\"\ntitle = \"t\"\ntargets = [\"ch1\"]\naction = \"revise\"\nbody = \"b\"\n"));
+    }
+    std::fs::write(m.join("parts/01-part1.toml"), part).expect("write");
+    let out = run(
+        &work,
+        &["check", "--manuscript", "m", "--message-format", "json"],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out).0.contains("\"code\":\"too-many-points\""),
+        "{}",
+        text(&out).0
+    );
+}
+
+#[test]
+fn special_files_are_refused_without_reading_them() {
+    // Intent: a FIFO (which would block a read) or a link to a device in parts/ is a
+    // located error, promptly.
+    let work = temp_dir("special-files");
+    let m = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &m);
+    let made = std::process::Command::new("mkfifo")
+        .arg(m.join("parts/02-fifo.toml"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", m.join("parts/03-zero.toml")).expect("symlink");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_supplement"))
+        .args(["check", "--manuscript", "m", "--message-format", "json"])
+        .current_dir(&work)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("check hung on a special file");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(code(&out), 1);
+    let stdout = text(&out).0;
+    assert_eq!(
+        stdout.matches("\"code\":\"outside-manuscript\"").count(),
+        2,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn ids_never_collide_with_the_outputs_own_anchors() {
+    // Intent: points named like the outputs' own sections (main, references, history,
+    // sec-history, part-part1) still give unique HTML ids and DOCX bookmarks.
+    let work = temp_dir("anchor-ids");
+    let m = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &m);
+    let mut part = std::fs::read_to_string(m.join("parts/01-part1.toml")).expect("part");
+    for id in [
+        "main",
+        "references",
+        "history",
+        "sec-history",
+        "part-part1",
+        "toc-heading",
+    ] {
+        part.push_str(&format!("\n[[point]]\nid = \"{id}\"\ntitle = \"t\"\ntargets = [\"ch1\"]\naction = \"revise\"\nbody = \"b\"\n"));
+    }
+    std::fs::write(m.join("parts/01-part1.toml"), part).expect("write");
+    let out = run(&work, &["build", "--manuscript", "m", "--out", "o"]);
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    let html = std::fs::read_to_string(work.join("o/min-01.html")).expect("html");
+    let mut ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .map(|r| &r[..r.find('"').unwrap_or(0)])
+        .collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "duplicate HTML ids");
+    let bytes = std::fs::read(work.join("o/min-01.docx")).expect("docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut doc = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("doc"),
+        &mut doc,
+    )
+    .expect("read");
+    let mut names: Vec<&str> = doc
+        .split("w:name=\"")
+        .skip(1)
+        .map(|r| &r[..r.find('"').unwrap_or(0)])
+        .collect();
+    let total = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), total, "duplicate DOCX bookmarks");
+}
+
+#[test]
+fn style_overrides_may_not_carry_control_characters() {
+    // Intent: an escaped control character in a labels override is refused at check.
+    let work = temp_dir("labels-control");
+    let m = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &m);
+    std::fs::create_dir_all(m.join("styles")).expect("styles");
+    std::fs::write(
+        m.join("styles/labels.toml"),
+        "[status]\nreview = \"査読\\u000B中\"\n",
+    )
+    .expect("write");
+    let out = run(
+        &work,
+        &["check", "--manuscript", "m", "--message-format", "json"],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(
+        text(&out).0.contains("\"code\":\"forbidden-character\""),
+        "{}",
+        text(&out).0
+    );
+}
+
+#[test]
+fn source_date_epoch_must_be_a_usable_date() {
+    // Intent: a SOURCE_DATE_EPOCH no document date can hold is a usage error.
+    for value in ["9223372036854775807", "-5", "yesterday"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_supplement"))
+            .args(["build", "--manuscript", "examples/minimal", "--out"])
+            .arg(temp_dir("epoch-bad"))
+            .current_dir(root())
+            .env("SOURCE_DATE_EPOCH", value)
+            .output()
+            .expect("runs");
+        assert_eq!(code(&out), 2, "{value}");
+    }
+}

@@ -152,9 +152,9 @@ fn page_structure_anchors_and_links() {
     }
     assert_eq!(html.matches("<h1").count(), 1);
     for id in [
-        "part-front",
-        "part-chapter1",
-        "part-back",
+        "_part-front",
+        "_part-chapter1",
+        "_part-back",
         "preface-rewrite",
         "password-basics",
         "ch1-3-after",

@@ -18,7 +18,7 @@ use docx_rs::{
 use self::blocks::{grid_table, para, text_run, Ctx, Element};
 use self::package::{BodyXml, CoreProperties};
 use self::sheet::{half_points, mm, pt, Sheet};
-use super::common::{citation, heading, owners, pages};
+use super::common::{author, book_pages, citation, heading, owners, pages};
 use super::{EmitError, Emitter, OutputFile, RenderOptions};
 use crate::model::{DocumentLink, Index, PartialDate, RevisionPoint, Supplement, Topic};
 use crate::styles::Styles;
@@ -129,6 +129,7 @@ pub fn render(
             subject: &format!("「{}」の追補資料", s.base_book.title),
             creator: &author,
             keywords: &keywords,
+            language: &word_language(&s.language),
         },
     )?;
     package::pack(x)
@@ -227,7 +228,7 @@ impl Writer<'_> {
         if let Some(p) = &book.published {
             book_line.push_str(&format!("、{}", p.value.japanese()));
         }
-        book_line.push_str(&format!("、{}）", book_pages(s, self.styles)));
+        book_line.push_str(&format!("、{}）", book_pages(s, &self.styles.labels)));
         self.text(Some("TitleMeta"), &book_line);
         if !s.audience.is_empty() {
             let line = format!("{}：{}", self.label("audience"), s.audience.join("、"));
@@ -245,7 +246,7 @@ impl Writer<'_> {
 
     fn history(&mut self) {
         let label = self.label("history");
-        self.heading(1, &label, "history", true, true);
+        self.heading(1, &label, "_history", true, true);
         let mut entries: Vec<_> = self.s.history.iter().collect();
         entries.sort_by_key(|h| std::cmp::Reverse(h.date.value));
         let width = self.ctx.sheet.text_width();
@@ -337,7 +338,7 @@ impl Writer<'_> {
     fn purpose(&mut self) {
         let s = self.s;
         let label = self.label("purpose");
-        self.heading(1, &label, "purpose", true, true);
+        self.heading(1, &label, "_purpose", true, true);
         if !s.reasons.is_empty() {
             let label = self.label("reasons");
             self.push(
@@ -346,7 +347,7 @@ impl Writer<'_> {
                     .add_run(text_run(Run::new(), &label)),
             );
             for reason in &s.reasons {
-                let (id, name) = self.ctx.bookmark(&format!("reason-{}", reason.id.value));
+                let (id, name) = self.ctx.bookmark(&format!("_reason-{}", reason.id.value));
                 self.push(
                     Paragraph::new()
                         .style("ReasonTitle")
@@ -472,7 +473,7 @@ impl Writer<'_> {
     fn points_table(&mut self) {
         let s = self.s;
         let label = self.label("points_table");
-        self.heading(1, &label, "points-table", true, true);
+        self.heading(1, &label, "_points-table", true, true);
         let width = self.ctx.sheet.text_width();
         // 対象 | 頁 | 対応 | 題名 | 担当 | 状態
         let weights = [16usize, 14, 10, 36, 14, 10];
@@ -524,7 +525,7 @@ impl Writer<'_> {
         } else {
             format!("{}　{}", part.label, part.title)
         };
-        self.heading(1, &title, &format!("part-{}", part.id.value), true, true);
+        self.heading(1, &title, &format!("_part-{}", part.id.value), true, true);
         let owners = owners(self.s, &part.owners, &self.styles.labels);
         if !owners.is_empty() {
             let line = format!("{}：{}", self.label("owners"), owners.join("、"));
@@ -550,7 +551,7 @@ impl Writer<'_> {
                     .add_run(text_run(Run::new(), &label)),
             );
             for topic in &part.topics {
-                self.topics(topic, 1, &format!("part-{}", part.id.value));
+                self.topics(topic, 1, &format!("_part-{}", part.id.value));
             }
         }
     }
@@ -598,7 +599,7 @@ impl Writer<'_> {
                 let title = s
                     .reason(&r.value)
                     .map_or(r.value.clone(), |x| x.title.clone());
-                MetaValue::Link(title, format!("reason-{}", r.value))
+                MetaValue::Link(title, format!("_reason-{}", r.value))
             })
             .collect();
         if !reasons.is_empty() {
@@ -665,42 +666,34 @@ impl Writer<'_> {
             }
             self.push(line);
         }
-        self.topic_content(&p.topic, 0);
+        self.topic_content(&p.topic);
         for topic in &p.topic.topics {
             self.topics(topic, 1, &p.id.value);
         }
     }
 
     /// A topic's notes, wording, body and citations.
-    fn topic_content(&mut self, t: &Topic, indent: i32) {
+    fn topic_content(&mut self, t: &Topic) {
         for note in &t.notes {
-            self.push(
-                Paragraph::new()
-                    .style("Meta")
-                    .indent(Some(indent), None, None, None)
-                    .add_run(text_run(Run::new(), &format!("※{note}"))),
-            );
+            self.text(Some("Meta"), &format!("※{note}"));
         }
         if t.before.is_some() || t.after.is_some() {
-            let width = self.ctx.sheet.text_width() - indent.max(0) as usize;
+            let width = self.ctx.sheet.text_width();
             let grid = vec![width / 2, width - width / 2];
             let header = self.header_row(&[&self.label("before"), &self.label("after")], &grid);
             let row = TableRow::new(vec![
                 self.cell(t.before.as_deref().unwrap_or(""), grid[0]),
                 self.cell(t.after.as_deref().unwrap_or(""), grid[1]),
             ]);
-            let mut table = grid_table(vec![header, row], grid, self.ctx.sheet);
-            if indent > 0 {
-                table = table.indent(indent);
-            }
+            let table = grid_table(vec![header, row], grid, self.ctx.sheet);
             self.body.add(Element::Table(Box::new(table)));
             self.push(Paragraph::new().style("Spacer"));
         }
-        let body = self.ctx.blocks(&t.body, indent);
+        let body = self.ctx.blocks(&t.body, 0);
         self.body.extend(body);
         for r in &t.references {
             if let Some(r) = self.s.reference(&r.value) {
-                self.citation_line(r, indent);
+                self.citation_line(r, 0);
             }
         }
     }
@@ -712,7 +705,7 @@ impl Writer<'_> {
             self.topic_counter += 1;
             let level = (2 + depth).min(6);
             let anchor = t.id.as_ref().map_or_else(
-                || format!("{owner_anchor}-t{}", self.topic_counter),
+                || format!("_{owner_anchor}-t{}", self.topic_counter),
                 |i| i.value.clone(),
             );
             let mut title = t.title.clone();
@@ -729,7 +722,7 @@ impl Writer<'_> {
                 let line = format!("{}：{}", self.label("owners"), owner_names.join("、"));
                 self.text(Some("Meta"), &line);
             }
-            self.topic_content(t, 0);
+            self.topic_content(t);
             for child in t.topics.iter().rev() {
                 stack.push((child, depth + 1));
             }
@@ -742,7 +735,7 @@ impl Writer<'_> {
             return;
         }
         let label = self.label("references");
-        self.heading(1, &label, "references", true, true);
+        self.heading(1, &label, "_references", true, true);
         let list = vec![crate::model::Block::List {
             ordered: true,
             start: 1,
@@ -762,7 +755,7 @@ impl Writer<'_> {
             let Element::Paragraph(p) = element else {
                 continue;
             };
-            let (id, name) = self.ctx.bookmark(&format!("ref-{}", r.id.value));
+            let (id, name) = self.ctx.bookmark(&format!("_ref-{}", r.id.value));
             let mut p = p.add_bookmark_start(id, &name).add_bookmark_end(id);
             p = self.address(
                 p,
@@ -780,7 +773,7 @@ impl Writer<'_> {
         let s = self.s;
         if !s.links.is_empty() || !s.related.is_empty() {
             let label = self.label("forms");
-            self.heading(1, &label, "forms", true, true);
+            self.heading(1, &label, "_forms", true, true);
             for link in &s.links {
                 self.document_link(link, 0);
             }
@@ -798,13 +791,13 @@ impl Writer<'_> {
         }
         if !s.team.is_empty() {
             let label = self.label("team");
-            self.heading(1, &label, "team", true, false);
+            self.heading(1, &label, "_team", true, false);
             let names: Vec<String> = s.team.iter().map(|m| m.name.clone()).collect();
             self.bullets(&names, 0);
         }
         if !s.floating_topics.is_empty() {
             let label = self.label("floating");
-            self.heading(1, &label, "floating", true, false);
+            self.heading(1, &label, "_floating", true, false);
             let items: Vec<String> = s
                 .floating_topics
                 .iter()
@@ -854,32 +847,13 @@ enum MetaValue {
     Link(String, String),
 }
 
-fn book_pages(s: &Supplement, styles: &Styles) -> String {
-    if s.base_book.pages_approximate {
-        format!(
-            "{}{}ページ",
-            styles.labels.text("pages_approximate"),
-            s.base_book.pages.value
-        )
-    } else {
-        format!("{}ページ", s.base_book.pages.value)
+/// Word's language tag for the supplement's language (`ja` → `ja-JP`).
+fn word_language(language: &str) -> String {
+    match language {
+        "ja" => "ja-JP".into(),
+        "en" => "en-US".into(),
+        other => other.into(),
     }
-}
-
-fn author(s: &Supplement) -> String {
-    s.author.clone().unwrap_or_else(|| {
-        let names: Vec<&str> = s
-            .team
-            .iter()
-            .filter(|m| !m.group)
-            .map(|m| m.name.as_str())
-            .collect();
-        if names.is_empty() {
-            s.base_book.publisher.clone()
-        } else {
-            names.join("、")
-        }
-    })
 }
 
 fn keywords(s: &Supplement) -> String {

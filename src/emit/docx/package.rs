@@ -21,6 +21,8 @@ pub struct CoreProperties<'a> {
     pub creator: &'a str,
     /// cp:keywords.
     pub keywords: &'a str,
+    /// Language tag of the text (dc:language and the default w:lang), e.g. `ja-JP`.
+    pub language: &'a str,
 }
 
 fn fail(what: &str) -> EmitError {
@@ -94,10 +96,11 @@ pub fn patch(x: &mut XMLDocx, core: &CoreProperties<'_>) -> Result<(), EmitError
         &c,
         "</cp:coreProperties>",
         &format!(
-            "<dc:title>{}</dc:title><dc:subject>{}</dc:subject><cp:keywords>{}</cp:keywords><dc:language>ja-JP</dc:language></cp:coreProperties>",
+            "<dc:title>{}</dc:title><dc:subject>{}</dc:subject><cp:keywords>{}</cp:keywords><dc:language>{}</dc:language></cp:coreProperties>",
             xml_escape(core.title),
             xml_escape(core.subject),
-            xml_escape(core.keywords)
+            xml_escape(core.keywords),
+            xml_escape(core.language)
         ),
         "core.xml title",
     )?;
@@ -105,10 +108,14 @@ pub fn patch(x: &mut XMLDocx, core: &CoreProperties<'_>) -> Result<(), EmitError
 
     // East Asian language for Japanese line breaking, on the document defaults.
     let s = utf8(std::mem::take(&mut x.styles), "styles.xml is UTF-8")?;
+    // Japanese text keeps ja-JP in the East Asian slot whatever the main language is.
     x.styles = replace_once(
         &s,
         "</w:rPr></w:rPrDefault>",
-        "<w:lang w:val=\"ja-JP\" w:eastAsia=\"ja-JP\" w:bidi=\"ar-SA\" /></w:rPr></w:rPrDefault>",
+        &format!(
+            "<w:lang w:val=\"{}\" w:eastAsia=\"ja-JP\" w:bidi=\"ar-SA\" /></w:rPr></w:rPrDefault>",
+            xml_escape(core.language)
+        ),
         "styles.xml w:lang",
     )?
     .into_bytes();
@@ -144,6 +151,9 @@ pub struct BodyXml {
 }
 
 const LINK_PREFIX: &str = "rIdHyperlink";
+/// The attribute form of a hyperlink id: manuscript text can never contain it, because
+/// quotes in text are escaped.
+const LINK_ATTRIBUTE: &str = "r:id=\"rIdHyperlink";
 const HEADER_ROW: &str = "<w:trPr><w:cantSplit /></w:trPr>";
 
 impl BodyXml {
@@ -176,7 +186,7 @@ impl BodyXml {
             }
         }
         let ids = &self.link_ids;
-        let xml = rewrite_ids(&xml, LINK_PREFIX, &|n| ids.get(n).map(usize::to_string));
+        let xml = rewrite_ids(&xml, LINK_ATTRIBUTE, &|n| ids.get(n).map(usize::to_string));
         let xml = renumber_para_ids(&xml, &mut self.para_ids);
         self.xml.extend_from_slice(xml.as_bytes());
     }

@@ -116,7 +116,7 @@ fn write_inlines(inlines: &[Inline], out: &mut String) {
             Inline::Strike(c) => wrap("del", c, out),
             Inline::LineBreak => out.push_str("<br>"),
             Inline::Link { url, content, .. } => {
-                if crate::validate::check_link(url).is_err() {
+                if crate::model::check_link(url).is_err() {
                     write_inlines(content, out);
                     continue;
                 }
