@@ -459,13 +459,69 @@ impl Reader<'_> {
         if self.diagnostics.len() > before {
             return Ok(None);
         }
-        match T::deserialize(toml::de::Deserializer::from(tree)) {
-            Ok(value) => Ok(Some((file, value))),
-            Err(error) => {
-                self.diagnostics.push(toml_error(file, &error));
-                Ok(None)
+        let error = match T::deserialize(toml::de::Deserializer::from(tree)) {
+            Ok(value) => return Ok(Some((file, value))),
+            Err(error) => error,
+        };
+        // serde stops at the first problem. Misspelt keys are common and independent of
+        // each other, so drop each unknown key and try again to report them all at once.
+        let mut found = vec![toml_error(file, &error)];
+        let mut removed: Vec<usize> = Vec::new();
+        let mut next = error.span().map(|r| r.start);
+        while found.last().is_some_and(|d| d.code == "unknown-key") && found.len() < 50 {
+            let Some(at) = next else { break };
+            removed.push(at);
+            let Ok(mut tree) = DeTable::parse(text) else {
+                break;
+            };
+            if !removed.iter().all(|&at| remove_key_at(tree.get_mut(), at)) {
+                break;
+            }
+            match T::deserialize(toml::de::Deserializer::from(tree)) {
+                Ok(_) => break,
+                Err(error) => {
+                    next = error.span().map(|r| r.start);
+                    found.push(toml_error(file, &error));
+                }
             }
         }
+        // A required key reported missing because it was misspelt is already explained by
+        // the unknown key's "did you mean" hint.
+        let meant: Vec<String> = found
+            .iter()
+            .filter(|d| d.code == "unknown-key")
+            .filter_map(|d| d.hint.as_deref()?.split('`').nth(1).map(str::to_string))
+            .collect();
+        found.retain(|d| {
+            d.code != "missing-key"
+                || !meant
+                    .iter()
+                    .any(|m| d.message == format!("missing key `{m}`"))
+        });
+        found.sort_by_key(|d| d.span.start);
+        self.diagnostics.extend(found);
+        Ok(None)
+    }
+}
+
+/// Removes the key written at byte `at` from a parsed table (at any depth).
+fn remove_key_at(table: &mut DeTable<'_>, at: usize) -> bool {
+    let key = table.keys().find(|key| key.span().start == at).cloned();
+    if let Some(key) = key {
+        return table.remove(&key).is_some();
+    }
+    table
+        .iter_mut()
+        .any(|(_, value)| remove_key_in(value.get_mut(), at))
+}
+
+fn remove_key_in(value: &mut DeValue<'_>, at: usize) -> bool {
+    match value {
+        DeValue::Table(table) => remove_key_at(table, at),
+        DeValue::Array(items) => items
+            .iter_mut()
+            .any(|item| remove_key_in(item.get_mut(), at)),
+        _ => false,
     }
 }
 
