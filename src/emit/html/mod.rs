@@ -41,15 +41,7 @@ impl Emitter for HtmlEmitter {
     }
 
     fn check_styles(&self, styles: &Styles) -> Result<(), EmitError> {
-        let mut env = Environment::new();
-        for (name, _) in BUILTIN
-            .iter()
-            .filter(|(n, _)| n.starts_with("html/") && n.ends_with(".j2"))
-        {
-            env.add_template(name, styles.get(name).unwrap_or_default())
-                .map_err(|e| EmitError::template(name, &e))?;
-        }
-        Ok(())
+        environment(styles).map(|_| ())
     }
 
     fn render(
@@ -74,35 +66,46 @@ struct PageContext<'a> {
     reload: bool,
 }
 
-/// Renders the page.
-pub fn render_page(
-    s: &Supplement,
-    styles: &Styles,
-    options: PageOptions,
-) -> Result<String, EmitError> {
+/// The template environment: every HTML template (built-in or overridden) compiled,
+/// autoescape on, undefined variables an error, with the `href` filter.
+fn environment(styles: &Styles) -> Result<Environment<'_>, EmitError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.add_filter("href", |url: String| super::common::href(&url));
-    let error = |name: &str, e: minijinja::Error| EmitError::template(name, &e);
     for (name, _) in BUILTIN
         .iter()
         .filter(|(n, _)| n.starts_with("html/") && n.ends_with(".j2"))
     {
         let source = styles.get(name).unwrap_or_default();
-        env.add_template(name, source).map_err(|e| error(name, e))?;
+        env.add_template(name, source)
+            .map_err(|e| EmitError::template(name, &e))?;
     }
+    Ok(env)
+}
+
+/// Renders the page.
+pub fn render_page(
+    s: &Supplement,
+    styles: &Styles,
+    options: PageOptions,
+) -> Result<String, EmitError> {
+    let env = environment(styles)?;
     let css = styles.get(CSS).unwrap_or_default();
     let view = DocumentView::build(s, &styles.labels, &render_blocks);
-    let template = env.get_template(PAGE).map_err(|e| error(PAGE, e))?;
+    let template = env
+        .get_template(PAGE)
+        .map_err(|e| EmitError::template(PAGE, &e))?;
     let context = PageContext {
         doc: view,
         css,
         draft: options.draft,
         reload: options.reload,
     };
-    let html = template.render(&context).map_err(|e| error(PAGE, e))?;
+    let html = template
+        .render(&context)
+        .map_err(|e| EmitError::template(PAGE, &e))?;
     Ok(html)
 }
