@@ -463,18 +463,28 @@ impl Reader<'_> {
             Ok(value) => return Ok(Some((file, value))),
             Err(error) => error,
         };
-        // serde stops at the first problem. Misspelt keys are common and independent of
-        // each other, so drop each unknown key and try again to report them all at once.
+        // serde stops at the first problem. Misspelt keys and wrong values are common and
+        // independent of each other, so drop the offending key and try again, to report
+        // them all at once.
+        const RECOVERABLE: [&str; 3] = ["unknown-key", "unknown-value", "invalid-type"];
         let mut found = vec![toml_error(file, &error)];
-        let mut removed: Vec<usize> = Vec::new();
+        let mut removed_at: Vec<usize> = Vec::new();
+        let mut removed_keys: Vec<String> = Vec::new();
         let mut next = error.span().map(|r| r.start);
-        while found.last().is_some_and(|d| d.code == "unknown-key") && found.len() < 50 {
+        while found.last().is_some_and(|d| RECOVERABLE.contains(&d.code)) && found.len() < 50 {
             let Some(at) = next else { break };
-            removed.push(at);
+            removed_at.push(at);
             let Ok(mut tree) = DeTable::parse(text) else {
                 break;
             };
-            if !removed.iter().all(|&at| remove_key_at(tree.get_mut(), at)) {
+            removed_keys.clear();
+            for &at in &removed_at {
+                match remove_key_at(tree.get_mut(), at) {
+                    Some(key) => removed_keys.push(key),
+                    None => break,
+                }
+            }
+            if removed_keys.len() != removed_at.len() {
                 break;
             }
             match T::deserialize(toml::de::Deserializer::from(tree)) {
@@ -485,12 +495,13 @@ impl Reader<'_> {
                 }
             }
         }
-        // A required key reported missing because it was misspelt is already explained by
-        // the unknown key's "did you mean" hint.
+        // A required key reported missing only because its entry was dropped above — or
+        // because it was misspelt, which the "did you mean" hint already says — is noise.
         let meant: Vec<String> = found
             .iter()
             .filter(|d| d.code == "unknown-key")
             .filter_map(|d| d.hint.as_deref()?.split('`').nth(1).map(str::to_string))
+            .chain(removed_keys.iter().cloned())
             .collect();
         found.retain(|d| {
             d.code != "missing-key"
@@ -504,24 +515,29 @@ impl Reader<'_> {
     }
 }
 
-/// Removes the key written at byte `at` from a parsed table (at any depth).
-fn remove_key_at(table: &mut DeTable<'_>, at: usize) -> bool {
-    let key = table.keys().find(|key| key.span().start == at).cloned();
+/// Removes from a parsed table (at any depth) the entry whose key or value is written at
+/// byte `at`; returns the key's name.
+fn remove_key_at(table: &mut DeTable<'_>, at: usize) -> Option<String> {
+    let key = table
+        .iter()
+        .find(|(key, value)| key.span().start == at || value.span().start == at)
+        .map(|(key, _)| key.clone());
     if let Some(key) = key {
-        return table.remove(&key).is_some();
+        table.remove(&key)?;
+        return Some(key.get_ref().to_string());
     }
     table
         .iter_mut()
-        .any(|(_, value)| remove_key_in(value.get_mut(), at))
+        .find_map(|(_, value)| remove_key_in(value.get_mut(), at))
 }
 
-fn remove_key_in(value: &mut DeValue<'_>, at: usize) -> bool {
+fn remove_key_in(value: &mut DeValue<'_>, at: usize) -> Option<String> {
     match value {
         DeValue::Table(table) => remove_key_at(table, at),
         DeValue::Array(items) => items
             .iter_mut()
-            .any(|item| remove_key_in(item.get_mut(), at)),
-        _ => false,
+            .find_map(|item| remove_key_in(item.get_mut(), at)),
+        _ => None,
     }
 }
 

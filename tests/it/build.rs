@@ -251,3 +251,48 @@ fn broken_style_overrides_are_reported_by_check() {
     let html = find("styles/html/page.html.j2");
     assert_eq!(html["line"], 1);
 }
+
+#[test]
+fn schema_errors_of_one_file_are_all_reported() {
+    // Intent: a misspelt key, two bad values and a wrong type in one file come out together,
+    // each at its own line, without a spurious "missing key" for the misspelt one.
+    let work = temp_dir("schema-errors");
+    let m = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &m);
+    let part = m.join("parts/01-part1.toml");
+    let broken = std::fs::read_to_string(&part)
+        .expect("part")
+        .replace(
+            "title = \"用語の更新\"",
+            "titel = \"用語の更新\"\nstatus = \"draft\"\npriority = \"high\"",
+        )
+        .replace("action = \"revise\"", "action = \"revize\"");
+    std::fs::write(&part, broken).expect("write");
+    let out = run(
+        &work,
+        &["check", "--manuscript", "m", "--message-format", "json"],
+    );
+    assert_eq!(code(&out), 1);
+    let got: Vec<String> = text(&out)
+        .0
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+            format!(
+                "{}:{} {}",
+                v["line"],
+                v["code"].as_str().unwrap_or(""),
+                v["hint"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "8:unknown-key did you mean `title`?",
+            "9:unknown-value did you mean `drafting`?",
+            "10:invalid-type ",
+            "13:unknown-value did you mean `revise`?",
+        ]
+    );
+}
