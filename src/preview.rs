@@ -61,7 +61,7 @@ impl Preview {
 pub fn render(manuscript: &Path) -> String {
     let checked = match crate::check(manuscript) {
         Ok(c) => c,
-        Err(e) => return problem_page(&[format!("{e}")]),
+        Err(e) => return problem_page(&[format!("{e}")], None),
     };
     let errors: Vec<_> = checked
         .diagnostics
@@ -86,11 +86,10 @@ pub fn render(manuscript: &Path) -> String {
             }
             items.push(item);
         }
-        items.push(lines);
-        return problem_page(&items);
+        return problem_page(&items, Some(&lines));
     }
     let Some(supplement) = &checked.supplement else {
-        return problem_page(&["the manuscript could not be loaded".into()]);
+        return problem_page(&["the manuscript could not be loaded".into()], None);
     };
     match render_page(
         supplement,
@@ -101,30 +100,37 @@ pub fn render(manuscript: &Path) -> String {
         },
     ) {
         Ok(html) => html,
-        Err(e) => problem_page(&[format!("html output failed: {e}")]),
+        Err(e) => problem_page(&[format!("html output failed: {e}")], None),
     }
 }
 
-/// A minimal page that shows what is wrong and reloads itself on the next save.
-fn problem_page(items: &[String]) -> String {
-    let mut body = String::new();
-    for (i, item) in items.iter().enumerate() {
+/// A minimal page that shows what is wrong (one item per problem, and optionally the full
+/// rustc-style report) and reloads itself on the next save.
+fn problem_page(items: &[String], detail: Option<&str>) -> String {
+    let escape = |text: &str| {
         let mut escaped = String::new();
-        crate::emit::html::escape(item, &mut escaped);
-        if i + 1 == items.len() && items.len() > 1 {
-            body.push_str(&format!(
-                "<details><summary>詳細</summary><pre>{escaped}</pre></details>\n"
-            ));
-        } else {
-            body.push_str(&format!("<li><pre>{escaped}</pre></li>\n"));
-        }
+        crate::emit::html::escape(text, &mut escaped);
+        escaped
+    };
+    let mut body = String::new();
+    for item in items {
+        body.push_str(&format!("<li><pre>{}</pre></li>\n", escape(item)));
     }
+    let detail = detail
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            format!(
+                "<details><summary>詳細</summary><pre>{}</pre></details>\n",
+                escape(d)
+            )
+        })
+        .unwrap_or_default();
     format!(
         "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>原稿にエラーがあります</title><style>body{{font-family:sans-serif;margin:2rem;line-height:1.6;color:#1a1a1a}}\
 h1{{color:#a40000;font-size:1.4rem}}pre{{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a40000;padding:.6rem;margin:0}}\
 li{{margin:.6rem 0;list-style:none}}ul{{padding:0}}</style></head><body><main><h1>原稿にエラーがあります</h1>\
-<p>保存し直すと自動で再読み込みします。</p><ul class=\"diagnostics\">\n{body}</ul></main>{RELOAD_SCRIPT}</body></html>\n"
+<p>保存し直すと自動で再読み込みします。</p><ul class=\"diagnostics\">\n{body}</ul>\n{detail}</main>{RELOAD_SCRIPT}</body></html>\n"
     )
 }
 

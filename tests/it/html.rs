@@ -220,7 +220,7 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn vnu_jar() -> Option<PathBuf> {
+pub fn vnu_jar() -> Option<PathBuf> {
     if let Some(jar) = std::env::var_os("VNU_JAR") {
         return Some(PathBuf::from(jar));
     }
