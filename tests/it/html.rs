@@ -98,6 +98,14 @@ fn markup_in_every_text_field_comes_out_inert() {
         html.contains("<code>code &lt;script&gt;"),
         "inline code is escaped"
     );
+    // Labels from a styles/labels.toml override are text too, and a CSS override cannot
+    // close the style element.
+    assert!(as_text.contains("改訂<script>alert(6)</script>\"><img src=x onerror=alert(7)>"));
+    assert!(as_text.contains("予定<script>alert(8)</script>"));
+    assert!(
+        html.contains("/* \\3C /style>\\3C script>alert(9)\\3C /script>\\3C style> */"),
+        "the CSS override was not neutralised"
+    );
     assert!(
         html.contains("href=\"https://example.com/x?%22onmouseover=alert(5)\""),
         "quotes in an address are percent-encoded"

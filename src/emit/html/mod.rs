@@ -93,14 +93,17 @@ pub fn render_page(
     options: PageOptions,
 ) -> Result<String, EmitError> {
     let env = environment(styles)?;
-    let css = styles.get(CSS).unwrap_or_default();
+    // The style sheet goes inside <style>: every "<" is written as the CSS escape "\3C "
+    // (the same character to CSS, in strings; "<" has no other use in CSS), so that no
+    // override can close the element and start markup.
+    let css = styles.get(CSS).unwrap_or_default().replace('<', "\\3C ");
     let view = DocumentView::build(s, &styles.labels, &render_blocks);
     let template = env
         .get_template(PAGE)
         .map_err(|e| EmitError::template(PAGE, &e))?;
     let context = PageContext {
         doc: view,
-        css,
+        css: &css,
         draft: options.draft,
         reload: options.reload,
     };
