@@ -57,12 +57,35 @@ pub fn splice_body(x: &mut XMLDocx, placeholder: &str, body: &[u8]) -> Result<()
     let end = find(&doc[at..], b"</w:p>").ok_or_else(|| fail("placeholder paragraph end"))?
         + at
         + "</w:p>".len();
+    // The rest of document.xml is the section properties: their header and footer
+    // references come first in schema order (docx-rs writes them after pgSz).
+    let tail = String::from_utf8_lossy(&doc[end..]).into_owned();
+    let tail = section_order(&tail);
     let mut out = Vec::with_capacity(doc.len() + body.len());
     out.extend_from_slice(&doc[..start]);
     out.extend_from_slice(body);
-    out.extend_from_slice(&doc[end..]);
+    out.extend_from_slice(tail.as_bytes());
     x.document = out;
     Ok(())
+}
+
+/// Moves `headerReference` and `footerReference` to the start of `w:sectPr`.
+fn section_order(xml: &str) -> String {
+    let (Some(open), Some(close)) = (xml.find("<w:sectPr>"), xml.find("</w:sectPr>")) else {
+        return xml.to_string();
+    };
+    let inner_start = open + "<w:sectPr>".len();
+    let children = split_children(&xml[inner_start..close]);
+    let (refs, others): (Vec<&str>, Vec<&str>) = children
+        .into_iter()
+        .partition(|c| c.starts_with("<w:headerReference") || c.starts_with("<w:footerReference"));
+    format!(
+        "{}{}{}{}",
+        &xml[..inner_start],
+        refs.concat(),
+        others.concat(),
+        &xml[close..]
+    )
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -108,8 +131,14 @@ pub fn patch(x: &mut XMLDocx, core: &CoreProperties<'_>) -> Result<(), EmitError
 
     // East Asian language for Japanese line breaking, on the document defaults.
     let s = utf8(std::mem::take(&mut x.styles), "styles.xml is UTF-8")?;
+    x.numberings = order_children(&utf8(
+        std::mem::take(&mut x.numberings),
+        "numbering.xml is UTF-8",
+    )?)
+    .into_bytes();
+
     // Japanese text keeps ja-JP in the East Asian slot whatever the main language is.
-    x.styles = replace_once(
+    let styles = replace_once(
         &s,
         "</w:rPr></w:rPrDefault>",
         &format!(
@@ -117,16 +146,25 @@ pub fn patch(x: &mut XMLDocx, core: &CoreProperties<'_>) -> Result<(), EmitError
             xml_escape(core.language)
         ),
         "styles.xml w:lang",
-    )?
-    .into_bytes();
+    )?;
+    x.styles = order_children(&styles).into_bytes();
 
     // Ask Word to refresh fields (the table of contents' page numbers) on open.
     let s = utf8(std::mem::take(&mut x.settings), "settings.xml is UTF-8")?;
-    x.settings = replace_once(
+    let s = replace_once(
         &s,
         "<w:compat>",
         "<w:updateFields w:val=\"true\" /><w:compat>",
         "settings.xml updateFields",
+    )?;
+    // Schema order: zoom comes before defaultTabStop.
+    let zoom = "<w:zoom w:percent=\"100\" />";
+    let s = replace_once(&s, zoom, "", "settings.xml zoom")?;
+    x.settings = replace_once(
+        &s,
+        "<w:defaultTabStop",
+        &format!("{zoom}<w:defaultTabStop"),
+        "settings.xml defaultTabStop",
     )?
     .into_bytes();
 
@@ -188,6 +226,7 @@ impl BodyXml {
         let ids = &self.link_ids;
         let xml = rewrite_ids(&xml, LINK_ATTRIBUTE, &|n| ids.get(n).map(usize::to_string));
         let xml = renumber_para_ids(&xml, &mut self.para_ids);
+        let xml = schema_order(&xml);
         self.xml.extend_from_slice(xml.as_bytes());
     }
 
@@ -221,6 +260,267 @@ fn collect_table_links(t: &docx_rs::Table, out: &mut Vec<(String, String)>) {
             }
         }
     }
+}
+
+/// Puts what docx-rs writes out of schema order back in order, for Word's strict reader:
+/// the empty run properties it writes first in every paragraph's properties are dropped
+/// (they carry nothing, and `rPr` must come last there), `ilvl` goes before `numId`, and
+/// the undeclared `w:type` attribute of grid columns is removed.
+pub fn schema_order(xml: &str) -> String {
+    let mut out = xml.replace("<w:pPr><w:rPr /></w:pPr>", "<w:pPr></w:pPr>");
+    out = out.replace("<w:pPr><w:rPr />", "<w:pPr>");
+    if out.contains("<w:numPr><w:numId ") {
+        out = swap_num_pr(&out);
+    }
+    if out.contains("<w:gridCol ") {
+        out = out.replace("\" w:type=\"dxa\" />", "\" />");
+    }
+    out
+}
+
+/// Schema order of the children of `w:style`, `w:pPr` and `w:rPr` (ECMA-376 part 1).
+const STYLE_ORDER: &[&str] = &[
+    "name",
+    "aliases",
+    "basedOn",
+    "next",
+    "link",
+    "autoRedefine",
+    "uiPriority",
+    "semiHidden",
+    "unhideWhenUsed",
+    "qFormat",
+    "locked",
+    "personal",
+    "personalCompose",
+    "personalReply",
+    "rsid",
+    "pPr",
+    "rPr",
+    "tblPr",
+    "trPr",
+    "tcPr",
+    "tblStylePr",
+];
+const PPR_ORDER: &[&str] = &[
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+];
+const RPR_ORDER: &[&str] = &[
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+];
+
+/// Reorders the children of every `w:style`, `w:pPr` and `w:rPr` of a part (styles.xml,
+/// numbering.xml) into schema order, dropping empty run properties inside paragraph
+/// properties. The parts are docx-rs's own output: tags only, text escaped.
+pub fn order_children(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let Some((name, open_len, self_closing)) = tag(tail) else {
+            out.push_str(tail);
+            return out;
+        };
+        let order = match name {
+            "w:style" => Some(STYLE_ORDER),
+            "w:pPr" => Some(PPR_ORDER),
+            "w:rPr" => Some(RPR_ORDER),
+            _ => None,
+        };
+        let close = match order {
+            Some(_) if !self_closing => close_of(tail, name, open_len),
+            _ => None,
+        };
+        match (order, close) {
+            (Some(order), Some(close)) => {
+                let inner = order_children(&tail[open_len..close]);
+                let mut children = split_children(&inner);
+                if name == "w:pPr" {
+                    children.retain(|c| *c != "<w:rPr />");
+                }
+                children.sort_by_key(|c| {
+                    let child = tag(c).map_or("", |t| t.0).trim_start_matches("w:");
+                    order
+                        .iter()
+                        .position(|o| *o == child)
+                        .unwrap_or(order.len())
+                });
+                out.push_str(&tail[..open_len]);
+                out.push_str(&children.concat());
+                let end = close + format!("</{name}>").len();
+                out.push_str(&tail[close..end]);
+                rest = &tail[end..];
+            }
+            _ => {
+                out.push_str(&tail[..open_len]);
+                rest = &tail[open_len..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The name of the tag starting `text`, its length, and whether it is self-closing.
+fn tag(text: &str) -> Option<(&str, usize, bool)> {
+    let end = text.find('>')?;
+    let inside = &text[1..end];
+    let name_end = inside.find([' ', '/']).unwrap_or(inside.len());
+    Some((&inside[..name_end], end + 1, inside.ends_with('/')))
+}
+
+/// Where the element opened at the start of `text` closes (the index of its end tag).
+fn close_of(text: &str, name: &str, open_len: usize) -> Option<usize> {
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let mut depth = 1;
+    let mut at = open_len;
+    while depth > 0 {
+        let next_close = text[at..].find(&close)? + at;
+        // Only an opening tag before the next closing one can nest.
+        let next_open = text[at..next_close].find(&open).map(|i| i + at);
+        match next_open {
+            Some(o) if o < next_close => {
+                let (_, len, self_closing) = tag(&text[o..])?;
+                let boundary = text[o + open.len()..].chars().next();
+                if !self_closing && matches!(boundary, Some(' ' | '>')) {
+                    depth += 1;
+                }
+                at = o + len;
+            }
+            _ => {
+                depth -= 1;
+                at = next_close + close.len();
+                if depth == 0 {
+                    return Some(next_close);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Splits an element's inner XML into its child elements.
+fn split_children(inner: &str) -> Vec<&str> {
+    let mut children = Vec::new();
+    let mut at = 0;
+    while let Some(start) = inner[at..].find('<').map(|i| i + at) {
+        let Some((name, len, self_closing)) = tag(&inner[start..]) else {
+            break;
+        };
+        let end = if self_closing {
+            start + len
+        } else {
+            match close_of(&inner[start..], name, len) {
+                Some(close) => start + close + name.len() + 3,
+                None => break,
+            }
+        };
+        children.push(&inner[start..end]);
+        at = end;
+    }
+    children
+}
+
+/// `<w:numPr><w:numId w:val="N" /><w:ilvl w:val="L" /></w:numPr>` → ilvl first.
+fn swap_num_pr(xml: &str) -> String {
+    let open = "<w:numPr><w:numId ";
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(open) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let Some(end) = tail.find("</w:numPr>") else {
+            out.push_str(tail);
+            return out;
+        };
+        let inner = &tail["<w:numPr>".len()..end];
+        match inner.find("<w:ilvl ") {
+            Some(split) => {
+                out.push_str("<w:numPr>");
+                out.push_str(&inner[split..]);
+                out.push_str(&inner[..split]);
+                out.push_str("</w:numPr>");
+            }
+            None => out.push_str(&tail[..end + "</w:numPr>".len()]),
+        }
+        rest = &tail[end + "</w:numPr>".len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Rewrites `PREFIX<digits>` ids through `map` (ids it does not know are kept).
@@ -295,14 +595,18 @@ pub fn pack(x: XMLDocx) -> Result<Vec<u8>, EmitError> {
         ("word/commentsExtended.xml".into(), x.comments_extended),
         ("word/footnotes.xml".into(), x.footnotes),
     ];
+    let ordered = |part: Vec<u8>| match String::from_utf8(part) {
+        Ok(text) => schema_order(&text).into_bytes(),
+        Err(e) => e.into_bytes(),
+    };
     for (i, h) in x.headers.into_iter().enumerate() {
-        parts.push((format!("word/header{}.xml", i + 1), h));
+        parts.push((format!("word/header{}.xml", i + 1), ordered(h)));
         if let Some(rels) = x.header_rels.get(i) {
             parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
         }
     }
     for (i, f) in x.footers.into_iter().enumerate() {
-        parts.push((format!("word/footer{}.xml", i + 1), f));
+        parts.push((format!("word/footer{}.xml", i + 1), ordered(f)));
         if let Some(rels) = x.footer_rels.get(i) {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels.clone()));
         }
@@ -331,6 +635,12 @@ mod tests {
             rewrite_ids(doc, "rIdHyperlink", &map),
             r#"<h r:id="rIdHyperlink1"/><h r:id="rIdHyperlink2"/><h r:id="rIdHyperlink3"/>"#
         );
+        assert_eq!(
+            schema_order(
+                r#"<w:pPr><w:rPr /><w:pStyle w:val="A" /><w:numPr><w:numId w:val="10" /><w:ilvl w:val="2" /></w:numPr></w:pPr><w:gridCol w:w="9" w:type="dxa" />"#
+            ),
+            r#"<w:pPr><w:pStyle w:val="A" /><w:numPr><w:ilvl w:val="2" /><w:numId w:val="10" /></w:numPr></w:pPr><w:gridCol w:w="9" />"#
+        );
         let mut counter = 0;
         assert_eq!(
             renumber_para_ids(
@@ -338,6 +648,23 @@ mod tests {
                 &mut counter
             ),
             r#"<w:p w14:paraId="00000001"/><w:p w14:paraId="00000002"/>"#
+        );
+    }
+
+    #[test]
+    fn children_are_put_in_schema_order() {
+        // Intent: docx-rs's style element order (rPr, pPr, next, qFormat, basedOn; sz before
+        // b and rFonts) becomes the order Word's schema requires.
+        let style = r#"<w:style w:type="paragraph" w:styleId="H"><w:name w:val="h" /><w:rPr><w:sz w:val="32" /><w:color w:val="1F3864" /><w:b /><w:rFonts w:ascii="A" /></w:rPr><w:pPr><w:rPr /><w:spacing w:before="280" /><w:outlineLvl w:val="0" /><w:keepNext /></w:pPr><w:next w:val="Normal" /><w:qFormat /><w:basedOn w:val="Normal" /></w:style>"#;
+        assert_eq!(
+            order_children(style),
+            r#"<w:style w:type="paragraph" w:styleId="H"><w:name w:val="h" /><w:basedOn w:val="Normal" /><w:next w:val="Normal" /><w:qFormat /><w:pPr><w:keepNext /><w:spacing w:before="280" /><w:outlineLvl w:val="0" /></w:pPr><w:rPr><w:rFonts w:ascii="A" /><w:b /><w:color w:val="1F3864" /><w:sz w:val="32" /></w:rPr></w:style>"#
+        );
+        assert_eq!(
+            section_order(
+                r#"<w:sectPr><w:pgSz w:w="1" /><w:headerReference r:id="h" /><w:titlePg /></w:sectPr>"#
+            ),
+            r#"<w:sectPr><w:headerReference r:id="h" /><w:pgSz w:w="1" /><w:titlePg /></w:sectPr>"#
         );
     }
 
