@@ -1,12 +1,11 @@
 //! Building: outputs written, byte-identical on rebuild, untouched when a build fails.
 
-use crate::support::{code, copy_dir, root, run, temp_dir, text};
+use crate::support::{code, diagnostics, minimal_copy, root, run, temp_dir, text};
 
 fn json_codes(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+    diagnostics(stdout)
+        .iter()
+        .map(|v| {
             format!(
                 "{}[{}]",
                 v["severity"].as_str().unwrap_or(""),
@@ -90,9 +89,7 @@ fn examples_build_and_rebuild_byte_identical() {
 #[test]
 fn a_failing_build_leaves_previous_outputs_untouched() {
     // Intent: a manuscript error stops the build before anything is written.
-    let work = temp_dir("failing-build");
-    let manuscript = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &manuscript);
+    let (work, manuscript) = minimal_copy("failing-build");
     let out_dir = work.join("out");
     let ok = run(&work, &["build", "--manuscript", "m", "--out", "out"]);
     assert_eq!(code(&ok), 0, "{}", text(&ok).1);
@@ -144,9 +141,7 @@ fn usage_errors_exit_2_and_write_nothing() {
 #[test]
 fn files_outside_the_manuscript_are_refused() {
     // Intent: a part file that is a symlink to a file outside the folder is a located error.
-    let work = temp_dir("confine");
-    let manuscript = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &manuscript);
+    let (work, manuscript) = minimal_copy("confine");
     let outside = work.join("outside.toml");
     std::fs::rename(manuscript.join("parts/01-part1.toml"), &outside).expect("move");
     std::os::unix::fs::symlink(&outside, manuscript.join("parts/01-part1.toml")).expect("symlink");
@@ -208,9 +203,7 @@ fn changelog_lists_history_newest_first_and_points_by_section() {
 fn broken_style_overrides_are_reported_by_check() {
     // Intent: a template that does not compile and a style sheet key that does not exist
     // are located errors at `check`, before any build.
-    let work = temp_dir("style-check");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("style-check");
     std::fs::create_dir_all(m.join("styles/html")).expect("styles");
     std::fs::write(m.join("styles/changelog.txt.j2"), "ok\n{% for x in %}\n").expect("write");
     std::fs::write(
@@ -228,11 +221,7 @@ fn broken_style_overrides_are_reported_by_check() {
         &["check", "--manuscript", "m", "--message-format", "json"],
     );
     assert_eq!(code(&out), 1, "{}", text(&out).1);
-    let lines: Vec<serde_json::Value> = text(&out)
-        .0
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let lines = diagnostics(&text(&out).0);
     let find = |file: &str| {
         lines
             .iter()
@@ -256,9 +245,7 @@ fn broken_style_overrides_are_reported_by_check() {
 fn schema_errors_of_one_file_are_all_reported() {
     // Intent: a misspelt key, two bad values and a wrong type in one file come out together,
     // each at its own line, without a spurious "missing key" for the misspelt one.
-    let work = temp_dir("schema-errors");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("schema-errors");
     let part = m.join("parts/01-part1.toml");
     let broken = std::fs::read_to_string(&part)
         .expect("part")
@@ -273,11 +260,9 @@ fn schema_errors_of_one_file_are_all_reported() {
         &["check", "--manuscript", "m", "--message-format", "json"],
     );
     assert_eq!(code(&out), 1);
-    let got: Vec<String> = text(&out)
-        .0
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+    let got: Vec<String> = diagnostics(&text(&out).0)
+        .iter()
+        .map(|v| {
             format!(
                 "{}:{} {}",
                 v["line"],

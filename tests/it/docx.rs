@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::support::{build_format, code, copy_dir, root, run, temp_dir, text};
+use crate::support::{build_format, code, minimal_copy, root, run, temp_dir, text};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -339,8 +339,7 @@ fn japanese_fonts_and_language_are_set() {
 #[test]
 fn style_sheet_overrides_apply() {
     // Intent: a manuscript's styles/docx.toml changes only the keys it sets.
-    let work = temp_dir("docx-override");
-    copy_dir(&root().join("examples/minimal"), &work.join("m"));
+    let (work, _) = minimal_copy("docx-override");
     std::fs::create_dir_all(work.join("m/styles")).expect("styles");
     std::fs::write(
         work.join("m/styles/docx.toml"),
@@ -447,8 +446,7 @@ fn markup_in_text_stays_text() {
 #[test]
 fn control_characters_are_refused_before_anything_is_written() {
     // Intent: a control character is a located error at check, and build writes nothing.
-    let work = temp_dir("docx-control");
-    copy_dir(&root().join("examples/minimal"), &work.join("m"));
+    let (work, _) = minimal_copy("docx-control");
     let part = work.join("m/parts/01-part1.toml");
     let text_in = std::fs::read_to_string(&part)
         .expect("part")
@@ -588,4 +586,45 @@ fn real_clients_open_the_docx() {
             return;
         }
     }
+}
+
+#[test]
+fn parts_keep_the_schema_order_word_expects() {
+    // Intent: what docx-rs writes out of order is put back: no run properties first in
+    // paragraph properties, ilvl before numId, style children and run properties in
+    // schema order, header references first in the section, zoom before defaultTabStop.
+    let (_, pkg) = build("examples/full", "docx-order");
+    let doc = pkg.part("word/document.xml");
+    assert!(!doc.contains("<w:pPr><w:rPr />"), "empty rPr first in pPr");
+    assert!(!doc.contains("<w:numPr><w:numId"), "numId before ilvl");
+    assert!(
+        doc.contains("<w:gridCol w:w=\""),
+        "no grid columns to check"
+    );
+    assert!(
+        doc.split("<w:gridCol ")
+            .skip(1)
+            .all(|c| !c[..c.find("/>").unwrap_or(0)].contains("w:type")),
+        "gridCol keeps the undeclared w:type"
+    );
+    assert!(
+        doc.contains("<w:tcW w:w=\"") && doc.contains("w:type=\"dxa\""),
+        "cell widths lost their type"
+    );
+    assert!(
+        doc.contains("<w:sectPr><w:headerReference"),
+        "header reference not first"
+    );
+    let styles = pkg.part("word/styles.xml");
+    assert!(styles.contains("<w:name w:val=\"heading 1\" /><w:basedOn w:val=\"Normal\" /><w:next w:val=\"Normal\" /><w:qFormat /><w:pPr>"));
+    assert!(
+        !styles.contains("<w:sz w:val=\"32\" /><w:szCs w:val=\"32\" /><w:color"),
+        "sz before color"
+    );
+    let settings = pkg.part("word/settings.xml");
+    assert!(
+        settings.find("<w:zoom").expect("zoom")
+            < settings.find("<w:defaultTabStop").expect("tab stop")
+    );
+    assert!(!pkg.part("word/numbering.xml").contains("<w:pPr><w:rPr />"));
 }

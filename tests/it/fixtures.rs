@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{code, root, run, text};
+use crate::support::{code, diagnostics, root, run, text};
 
 fn expected(dir: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(dir.join("expected.txt"))
@@ -17,11 +17,9 @@ fn expected(dir: &Path) -> Vec<String> {
 }
 
 fn json_lines(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .map(|line| {
-            let v: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    diagnostics(stdout)
+        .iter()
+        .map(|v| {
             format!(
                 "{}[{}] {}:{}:{}: {}",
                 v["severity"].as_str().expect("severity"),

@@ -8,7 +8,7 @@ use supplement::diagnostics::Severity;
 use supplement::emit::{self, RenderOptions};
 use supplement::synth::Rng;
 
-use crate::support::{code, copy_dir, root, run, temp_dir, text};
+use crate::support::{code, copy_dir, minimal_copy, root, run, temp_dir, text};
 
 fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -188,10 +188,23 @@ fn mutated_manuscripts_never_panic() {
     );
 }
 
+/// A copy of examples/minimal whose part gets `count` more revision points, each opened
+/// with `header`; returns the work folder (the manuscript is `work/m`).
+fn minimal_with_points(name: &str, header: &str, count: usize) -> PathBuf {
+    let (work, m) = minimal_copy(name);
+    let file = m.join("parts/01-part1.toml");
+    let mut part = std::fs::read_to_string(&file).expect("part");
+    for i in 0..count {
+        part.push_str(&format!(
+            "\n{header}\nid = \"p{i}\"\ntitle = \"t\"\ntargets = [\"ch1\"]\naction = \"revise\"\nbody = \"b\"\n"
+        ));
+    }
+    std::fs::write(file, part).expect("write");
+    work
+}
+
 fn minimal_with_body(name: &str, body: &str) -> PathBuf {
-    let work = temp_dir(name);
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (_, m) = minimal_copy(name);
     let part = m.join("parts/01-part1.toml");
     let text = std::fs::read_to_string(&part).expect("part");
     let text = text.replace(
@@ -260,14 +273,7 @@ fn markdown_nested_a_thousand_levels_is_refused() {
 #[test]
 fn a_hundred_thousand_revision_points_are_refused() {
     // Intent: far too many points are refused quickly with a clear, located message.
-    let work = temp_dir("limit-points");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
-    let mut part = std::fs::read_to_string(m.join("parts/01-part1.toml")).expect("part");
-    for i in 0..100_000 {
-        part.push_str(&format!("\n[[point]]\nid = \"p{i}\"\ntitle = \"t\"\ntargets = [\"ch1\"]\naction = \"revise\"\nbody = \"b\"\n"));
-    }
-    std::fs::write(m.join("parts/01-part1.toml"), part).expect("write");
+    let work = minimal_with_points("limit-points", "[[point]]", 100_000);
     let out = run(
         &work,
         &["check", "--manuscript", "m", "--message-format", "json"],
@@ -285,9 +291,7 @@ fn a_hundred_thousand_revision_points_are_refused() {
 fn style_overrides_outside_the_manuscript_are_refused() {
     // Intent: a style override that is a symlink out of the folder is a located error, and
     // so is a parts folder that links outside.
-    let work = temp_dir("confine-styles");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("confine-styles");
     std::fs::create_dir_all(m.join("styles")).expect("styles");
     std::fs::write(work.join("labels.toml"), "[status]\nplanned = \"外\"\n").expect("write");
     std::os::unix::fs::symlink(work.join("labels.toml"), m.join("styles/labels.toml"))
@@ -303,9 +307,7 @@ fn style_overrides_outside_the_manuscript_are_refused() {
         text(&out).0
     );
 
-    let work = temp_dir("confine-parts-dir");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("confine-parts-dir");
     std::fs::rename(m.join("parts"), work.join("elsewhere")).expect("move");
     std::os::unix::fs::symlink(work.join("elsewhere"), m.join("parts")).expect("symlink");
     let out = run(
@@ -339,9 +341,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn failed_builds_leave_every_output_as_it_was() {
     // Intent: an unwritable output, a failing emitter (a broken template override) and a
     // bad manuscript each leave every existing output byte for byte, and no temp file.
-    let work = temp_dir("nothing-lost");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("nothing-lost");
     let ok = run(&work, &["build", "--manuscript", "m", "--out", "out"]);
     assert_eq!(code(&ok), 0, "{}", text(&ok).1);
     let before = snapshot(&work.join("out"));
@@ -479,14 +479,7 @@ fn every_format_builds_at_the_nesting_limit() {
 #[test]
 fn the_point_limit_counts_every_way_of_writing_a_table() {
     // Intent: `[[ point ]]` (valid TOML with spaces) counts like `[[point]]`.
-    let work = temp_dir("limit-points-spaced");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
-    let mut part = std::fs::read_to_string(m.join("parts/01-part1.toml")).expect("part");
-    for i in 0..20_001 {
-        part.push_str(&format!("\n[[ point ]]\nid = \"p{i}\"\ntitle = \"t\"\ntargets = [\"ch1\"]\naction = \"revise\"\nbody = \"b\"\n"));
-    }
-    std::fs::write(m.join("parts/01-part1.toml"), part).expect("write");
+    let work = minimal_with_points("limit-points-spaced", "[[ point ]]", 20_001);
     let out = run(
         &work,
         &["check", "--manuscript", "m", "--message-format", "json"],
@@ -503,9 +496,7 @@ fn the_point_limit_counts_every_way_of_writing_a_table() {
 fn special_files_are_refused_without_reading_them() {
     // Intent: a FIFO (which would block a read) or a link to a device in parts/ is a
     // located error, promptly.
-    let work = temp_dir("special-files");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("special-files");
     let made = std::process::Command::new("mkfifo")
         .arg(m.join("parts/02-fifo.toml"))
         .status();
@@ -539,9 +530,7 @@ fn special_files_are_refused_without_reading_them() {
 fn ids_never_collide_with_the_outputs_own_anchors() {
     // Intent: points named like the outputs' own sections (main, references, history,
     // sec-history, part-part1) still give unique HTML ids and DOCX bookmarks.
-    let work = temp_dir("anchor-ids");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("anchor-ids");
     let mut part = std::fs::read_to_string(m.join("parts/01-part1.toml")).expect("part");
     for id in [
         "main",
@@ -588,9 +577,7 @@ fn ids_never_collide_with_the_outputs_own_anchors() {
 #[test]
 fn style_overrides_may_not_carry_control_characters() {
     // Intent: an escaped control character in a labels override is refused at check.
-    let work = temp_dir("labels-control");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("labels-control");
     std::fs::create_dir_all(m.join("styles")).expect("styles");
     std::fs::write(
         m.join("styles/labels.toml"),

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{build_format, code, copy_dir, root, run, temp_dir, text};
+use crate::support::{build_format, code, minimal_copy, root, run, temp_dir, text};
 
 fn build_html(manuscript: &Path, name: &str) -> String {
     std::fs::read_to_string(build_format(manuscript, "html", name)).expect("utf8 html")
@@ -115,9 +115,7 @@ fn markup_in_every_text_field_comes_out_inert() {
 #[test]
 fn script_links_are_refused_before_rendering() {
     // Intent: javascript: (and other schemes) never reach an href: check refuses them.
-    let work = temp_dir("html-js-link");
-    let m = work.join("m");
-    copy_dir(&root().join("examples/minimal"), &m);
+    let (work, m) = minimal_copy("html-js-link");
     let part = m.join("parts/01-part1.toml");
     let body = std::fs::read_to_string(&part).expect("part").replace(
         "古い用語",

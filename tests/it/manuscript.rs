@@ -1,7 +1,7 @@
 //! The bundled manuscript: it loads and validates, its warnings are the ones the plan causes
 //! (listed in manuscript/NOTES.md), and its outputs carry the plan's text.
 
-use crate::support::{code, root, run, temp_dir, text};
+use crate::support::{code, diagnostics, root, run, temp_dir, text};
 
 /// Distinctive phrases of the revision plan, one or more per node kind: titles, owners,
 /// targets, page ranges, dates, reference titles and file names, statutes, regions.
@@ -205,11 +205,9 @@ fn bundled_manuscript_validates_with_only_the_plans_warnings() {
     // Intent: no errors; every warning is one NOTES.md lists as caused by the plan.
     let out = run(&root(), &["check", "--message-format", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out).1);
-    let got: Vec<String> = text(&out)
-        .0
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("json");
+    let got: Vec<String> = diagnostics(&text(&out).0)
+        .iter()
+        .map(|v| {
             format!(
                 "{}[{}] {}",
                 v["severity"].as_str().unwrap_or(""),

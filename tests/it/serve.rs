@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::support::{copy_dir, root, temp_dir};
+use crate::support::minimal_copy;
 
 struct Served {
     child: Child,
@@ -110,8 +110,7 @@ fn wait_reload(rx: &mpsc::Receiver<String>) -> Duration {
 fn preview_reloads_shows_diagnostics_and_serves_nothing_else() {
     // Intent: the editor's loop: page → save → reload event and new content → broken save →
     // diagnostics page → fixed save → page again; traversal gets 404; Ctrl-C stops cleanly.
-    let work = temp_dir("serve");
-    copy_dir(&root().join("examples/minimal"), &work.join("m"));
+    let (work, _) = minimal_copy("serve");
     let (mut served, mut stdout) = start(&work);
     let addr = served.addr.clone();
 

@@ -80,3 +80,19 @@ pub fn build_format(manuscript: &Path, format: &str, name: &str) -> PathBuf {
         .find(|p| p.extension().is_some_and(|e| e == format))
         .unwrap_or_else(|| panic!("no .{format} was written"))
 }
+
+/// A fresh copy of examples/minimal: (the work folder, the manuscript folder `work/m`).
+pub fn minimal_copy(name: &str) -> (PathBuf, PathBuf) {
+    let work = temp_dir(name);
+    let m = work.join("m");
+    copy_dir(&root().join("examples/minimal"), &m);
+    (work, m)
+}
+
+/// The diagnostics of a `--message-format json` run, one JSON object per line.
+pub fn diagnostics(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}

@@ -273,8 +273,23 @@ pub fn schema_order(xml: &str) -> String {
         out = swap_num_pr(&out);
     }
     if out.contains("<w:gridCol ") {
-        out = out.replace("\" w:type=\"dxa\" />", "\" />");
+        out = strip_grid_col_type(&out);
     }
+    out
+}
+
+/// Removes the `w:type` attribute from `w:gridCol` elements only (tcW and tblW keep theirs).
+fn strip_grid_col_type(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:gridCol ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find("/>").map_or(tail.len(), |e| e + 2);
+        out.push_str(&tail[..end].replace(" w:type=\"dxa\"", ""));
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -637,9 +652,9 @@ mod tests {
         );
         assert_eq!(
             schema_order(
-                r#"<w:pPr><w:rPr /><w:pStyle w:val="A" /><w:numPr><w:numId w:val="10" /><w:ilvl w:val="2" /></w:numPr></w:pPr><w:gridCol w:w="9" w:type="dxa" />"#
+                r#"<w:pPr><w:rPr /><w:pStyle w:val="A" /><w:numPr><w:numId w:val="10" /><w:ilvl w:val="2" /></w:numPr></w:pPr><w:gridCol w:w="9" w:type="dxa" /><w:tcW w:w="9" w:type="dxa" />"#
             ),
-            r#"<w:pPr><w:pStyle w:val="A" /><w:numPr><w:ilvl w:val="2" /><w:numId w:val="10" /></w:numPr></w:pPr><w:gridCol w:w="9" />"#
+            r#"<w:pPr><w:pStyle w:val="A" /><w:numPr><w:ilvl w:val="2" /><w:numId w:val="10" /></w:numPr></w:pPr><w:gridCol w:w="9" /><w:tcW w:w="9" w:type="dxa" />"#
         );
         let mut counter = 0;
         assert_eq!(
