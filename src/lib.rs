@@ -1,24 +1,29 @@
 //! `supplement`: compiles a supplement to a published book, kept as a typed TOML manuscript,
 //! into DOCX, HTML and a plain-text changelog.
 //!
-//! Dependencies run one way: `cli` → `load` → `model` ← `validate`, `emit`; `diagnostics`
+//! Dependencies run one way: `cli` → `load` → `model` → `validate` → `view` → `emit`:
+//! the loader builds the model, validation checks it, the document view resolves what a
+//! reader sees (with `labels`), and each emitter turns the view into bytes. `diagnostics`
 //! renders problems; `styles` holds the built-in templates. Only `cli::build` writes files.
 
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod labels;
 pub mod load;
 pub mod model;
 pub mod preview;
 pub mod styles;
 pub mod synth;
 pub mod validate;
+pub mod view;
 
 use std::path::Path;
 
 use diagnostics::{Diagnostic, Severity, Sources};
 use model::Supplement;
 use styles::Styles;
+use view::DocumentView;
 
 /// A manuscript loaded and validated: the model (when it could be built), the styles, every
 /// problem found, and the files read (to render the problems).
@@ -28,6 +33,8 @@ pub struct Checked {
     pub sources: Sources,
     /// The model, when every file could be read.
     pub supplement: Option<Supplement>,
+    /// The document view of the model, when there is a model.
+    pub view: Option<DocumentView>,
     /// Built-in styles with the manuscript's overrides.
     pub styles: Styles,
     /// Every problem, load problems first, then validation in source order.
@@ -95,13 +102,26 @@ fn check_styles(sources: &Sources, styles: &Styles) -> Vec<Diagnostic> {
 pub fn check(dir: &Path) -> Result<Checked, load::LoadError> {
     let loaded = load::load(dir)?;
     let mut diagnostics = loaded.diagnostics;
+    let mut view = None;
     if let Some(supplement) = &loaded.supplement {
-        diagnostics.extend(validate::validate(supplement));
+        let mut found = validate::validate(supplement);
+        // Overrides were checked when they were read, so the labels always load; the
+        // fallback only keeps this function total.
+        let labels = loaded
+            .styles
+            .labels(&supplement.language)
+            .unwrap_or_else(|_| labels::Labels::builtin(&supplement.language));
+        let built = DocumentView::build(supplement, labels);
+        found.extend(validate::anchors(&built));
+        found.sort_by_key(|d| (d.span.file, d.span.start));
+        diagnostics.extend(found);
+        view = Some(built);
     }
     diagnostics.extend(check_styles(&loaded.sources, &loaded.styles));
     Ok(Checked {
         sources: loaded.sources,
         supplement: loaded.supplement,
+        view,
         styles: loaded.styles,
         diagnostics,
     })

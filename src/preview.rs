@@ -88,11 +88,11 @@ pub fn render(manuscript: &Path) -> String {
         }
         return problem_page(&items, Some(&lines));
     }
-    let Some(supplement) = &checked.supplement else {
+    let Some(view) = &checked.view else {
         return problem_page(&["the manuscript could not be loaded".into()], None);
     };
     match render_page(
-        supplement,
+        view,
         &checked.styles,
         PageOptions {
             draft: true,
@@ -109,7 +109,7 @@ pub fn render(manuscript: &Path) -> String {
 fn problem_page(items: &[String], detail: Option<&str>) -> String {
     let escape = |text: &str| {
         let mut escaped = String::new();
-        crate::emit::html::escape(text, &mut escaped);
+        crate::emit::markup::escape_into(text, &mut escaped);
         escaped
     };
     let mut body = String::new();

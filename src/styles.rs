@@ -1,13 +1,14 @@
-//! Styles: the built-in templates and style sheets (embedded in the binary), and a
+//! Styles: the built-in templates, style sheets and labels (embedded in the binary), and a
 //! manuscript's overrides of them, file by file.
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use crate::labels::Labels;
 
-/// Every built-in style file, by name (its path under `styles/`).
+/// Every built-in style file that a manuscript may override, by name (its path under
+/// `styles/`). `labels.toml` overrides the labels of whatever language the manuscript is in.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("labels.toml", include_str!("../styles/labels.toml")),
+    ("labels.toml", crate::labels::JAPANESE),
     (
         "changelog.txt.j2",
         include_str!("../styles/changelog.txt.j2"),
@@ -20,56 +21,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("html/style.css", include_str!("../styles/html/style.css")),
 ];
 
-/// The templates and style sheets an emitter renders with.
+/// The label file's name under `styles/`.
+pub const LABELS: &str = "labels.toml";
+
+/// The templates, style sheets and labels an emitter renders with.
 #[derive(Debug, Clone)]
 pub struct Styles {
     files: BTreeMap<String, String>,
-    /// Labels for actions, statuses and fixed words, merged from built-ins and overrides.
-    pub labels: Labels,
-}
-
-/// Output labels (Japanese by default): one place to change what readers see.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Labels {
-    /// Label per action keyword.
-    #[serde(default)]
-    pub action: BTreeMap<String, String>,
-    /// Label per status keyword.
-    #[serde(default)]
-    pub status: BTreeMap<String, String>,
-    /// Other fixed words.
-    #[serde(default)]
-    pub text: BTreeMap<String, String>,
-}
-
-impl Labels {
-    /// The label of an action keyword (the keyword itself if no label is set).
-    pub fn action(&self, key: &str) -> String {
-        self.action
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    }
-
-    /// The label of a status keyword.
-    pub fn status(&self, key: &str) -> String {
-        self.status
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    }
-
-    /// A fixed word.
-    pub fn text(&self, key: &str) -> String {
-        self.text.get(key).cloned().unwrap_or_default()
-    }
-
-    fn merge(&mut self, other: Labels) {
-        self.action.extend(other.action);
-        self.status.extend(other.status);
-        self.text.extend(other.text);
-    }
+    /// The manuscript's own `styles/labels.toml`, when it has one (already checked).
+    labels_override: Option<String>,
 }
 
 impl Default for Styles {
@@ -85,8 +45,10 @@ impl Styles {
             .iter()
             .map(|(name, text)| ((*name).to_string(), (*text).to_string()))
             .collect();
-        let labels = toml::from_str(include_str!("../styles/labels.toml")).unwrap_or_default();
-        Self { files, labels }
+        Self {
+            files,
+            labels_override: None,
+        }
     }
 
     /// True when `name` is a built-in style file (and so may be overridden).
@@ -94,12 +56,13 @@ impl Styles {
         BUILTIN.iter().any(|(n, _)| *n == name)
     }
 
-    /// Replaces a style file with a manuscript's own version. Labels are merged key by key;
-    /// a labels file that does not parse is returned as an error.
+    /// Replaces a style file with a manuscript's own version. A labels file is checked
+    /// first: one that does not parse, or names an unknown key, is returned as an error
+    /// located in `text`.
     pub fn set(&mut self, name: &str, text: String) -> Result<(), toml::de::Error> {
-        if name == "labels.toml" {
-            let labels: Labels = toml::from_str(&text)?;
-            self.labels.merge(labels);
+        if name == LABELS {
+            Labels::check_override(&text)?;
+            self.labels_override = Some(text.clone());
         }
         self.files.insert(name.to_string(), text);
         Ok(())
@@ -108,5 +71,11 @@ impl Styles {
     /// The text of a style file.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.files.get(name).map(String::as_str)
+    }
+
+    /// The labels for a language: the built-in file of that language with the manuscript's
+    /// override merged over it.
+    pub fn labels(&self, language: &str) -> Result<Labels, toml::de::Error> {
+        Labels::load(language, self.labels_override.as_deref())
     }
 }

@@ -499,6 +499,35 @@ fn show_range(range: &PageRange) -> String {
 
 pub use crate::model::check_link;
 
+/// Internal links (`[text](#id)`) whose target is not an anchor of the document: an error
+/// each, where the link was written.
+pub fn anchors(view: &crate::view::DocumentView) -> Vec<Diagnostic> {
+    // Hints compare with every anchor: only for the first few, so cost stays linear.
+    const HINTED: usize = 20;
+    let known: Vec<&str> = view.anchors().iter().map(|a| a.id.as_str()).collect();
+    view.unresolved_links
+        .iter()
+        .enumerate()
+        .map(|(i, (url, span))| {
+            let target = url.trim().trim_start_matches('#');
+            let hint = (i < HINTED)
+                .then(|| did_you_mean(target, known.iter().copied()))
+                .flatten()
+                .unwrap_or_else(|| {
+                    "link to a revision point or topic id (#id), or to _part-<id>, \
+                     _reason-<id> or _ref-<id>"
+                        .to_string()
+                });
+            Diagnostic::error(
+                "unknown-anchor",
+                *span,
+                format!("link {url:?} names no place in this document"),
+            )
+            .with_hint(hint)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_link;

@@ -29,11 +29,11 @@ pub(super) fn run(args: &BuildArgs) -> u8 {
         eprintln!("error: build stopped; nothing was written");
         return EXIT_MANUSCRIPT;
     }
-    let Some(supplement) = &checked.supplement else {
+    let Some(view) = &checked.view else {
         return EXIT_MANUSCRIPT;
     };
 
-    let files = match emit::render_all(&emitters, supplement, &checked.styles, &options) {
+    let files = match emit::render_all(&emitters, view, &checked.styles, &options) {
         Ok(files) => files,
         Err((name, e)) => {
             eprintln!(

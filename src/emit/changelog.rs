@@ -1,12 +1,15 @@
 //! The changelog emitter: plain text from `styles/changelog.txt.j2`: the dated history,
-//! the reasons, every revision point grouped by target section, and the full content by part.
+//! the reasons, every revision point grouped by target section, and the full content by
+//! part. The template reads the view as `doc`, its labels as `labels`, and a body as text
+//! with `body(id)`.
+
+use std::sync::Arc;
 
 use minijinja::{Environment, UndefinedBehavior};
 
-use super::common::DocumentView;
 use super::{text, EmitError, Emitter, OutputFile, RenderOptions};
-use crate::model::Supplement;
 use crate::styles::Styles;
+use crate::view::DocumentView;
 
 /// The template the changelog is rendered from.
 pub const TEMPLATE: &str = "changelog.txt.j2";
@@ -32,7 +35,7 @@ impl Emitter for Changelog {
 
     fn render(
         &self,
-        s: &Supplement,
+        view: &DocumentView,
         styles: &Styles,
         _options: &RenderOptions,
     ) -> Result<Vec<OutputFile>, EmitError> {
@@ -41,31 +44,31 @@ impl Emitter for Changelog {
             line: None,
             message: "template is missing".into(),
         })?;
-        let view = DocumentView::build(s, &styles.labels, &text::blocks);
-        let rendered = render_template(TEMPLATE, source, &view)?;
+        let rendered = render_template(TEMPLATE, source, view)?;
         Ok(vec![OutputFile {
-            name: format!("{}.changelog.txt", s.id.value),
+            name: format!("{}.changelog.txt", view.id),
             bytes: rendered.into_bytes(),
         }])
     }
 }
 
 /// Renders one template with strict undefined variables and no autoescape (plain text).
-pub fn render_template(
-    name: &str,
-    source: &str,
-    view: &DocumentView<'_>,
-) -> Result<String, EmitError> {
+pub fn render_template(name: &str, source: &str, view: &DocumentView) -> Result<String, EmitError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
+    let bodies: Arc<Vec<String>> = Arc::new(view.bodies.iter().map(|b| text::blocks(b)).collect());
+    env.add_function("body", move |id: Option<usize>| {
+        id.and_then(|i| bodies.get(i)).cloned().unwrap_or_default()
+    });
+    super::add_label_functions(&mut env, &view.labels);
     let template_error = |e: minijinja::Error| EmitError::template(name, &e);
     env.add_template(name, source).map_err(template_error)?;
     let template = env.get_template(name).map_err(template_error)?;
     let mut out = template
-        .render(minijinja::context! { doc => view })
+        .render(minijinja::context! { doc => view, labels => &view.labels })
         .map_err(template_error)?;
     // Normalise trailing whitespace so the output diffs cleanly.
     out = out

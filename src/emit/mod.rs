@@ -1,16 +1,17 @@
-//! Emitters: pure functions from the model (and styles) to output files.
+//! Emitters: pure functions from the document view (and styles) to output files.
 //!
-//! One module per format, registered in [`REGISTRY`]. An emitter never reads the clock,
-//! the environment or the disk: everything it needs is in its arguments.
+//! One module per format, registered in [`REGISTRY`]. An emitter reads the view, never the
+//! model, and never the clock, the environment or the disk: everything it needs is in its
+//! arguments.
 
 pub mod changelog;
-pub mod common;
 pub mod docx;
 pub mod html;
+pub mod markup;
 pub mod text;
 
-use crate::model::Supplement;
 use crate::styles::Styles;
+use crate::view::DocumentView;
 
 /// Settings of one build that are not part of the manuscript.
 #[derive(Debug, Clone, Default)]
@@ -86,10 +87,10 @@ pub trait Emitter: Sync {
         Ok(())
     }
 
-    /// Renders the supplement into files.
+    /// Renders the document into files.
     fn render(
         &self,
-        supplement: &Supplement,
+        view: &DocumentView,
         styles: &Styles,
         options: &RenderOptions,
     ) -> Result<Vec<OutputFile>, EmitError>;
@@ -110,7 +111,7 @@ pub const RENDER_STACK: usize = 64 * 1024 * 1024;
 /// the files in the emitters' order, or the first failure with the emitter's name.
 pub fn render_all(
     emitters: &[&'static dyn Emitter],
-    supplement: &Supplement,
+    view: &DocumentView,
     styles: &Styles,
     options: &RenderOptions,
 ) -> Result<Vec<OutputFile>, (&'static str, EmitError)> {
@@ -131,7 +132,7 @@ pub fn render_all(
                 let Some(emitter) = emitters.get(i) else {
                     break;
                 };
-                let result = emitter.render(supplement, styles, options);
+                let result = emitter.render(view, styles, options);
                 if let Ok(mut slots) = results.lock() {
                     slots[i] = Some(result);
                 }
@@ -159,4 +160,34 @@ pub fn render_all(
 /// The emitter called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Emitter> {
     REGISTRY.iter().copied().find(|e| e.name() == name)
+}
+
+/// Adds the functions every template may use to write labelled values the labels' way:
+/// `field(label, value)` (e.g. 担当：中山), `paren(text)` (（text）, never doubled) and
+/// `fill(pattern, name=value…)` for any other pattern of `labels.format`.
+pub fn add_label_functions(env: &mut minijinja::Environment<'_>, labels: &crate::labels::Labels) {
+    let l = std::sync::Arc::new(labels.clone());
+    let field_labels = l.clone();
+    env.add_function("field", move |label: String, value: String| {
+        crate::view::format::field(&label, &value, &field_labels)
+    });
+    let paren_labels = l;
+    env.add_function("paren", move |text: String| {
+        crate::view::format::parenthesize(&text, &paren_labels)
+    });
+    env.add_function(
+        "fill",
+        |pattern: String, kwargs: minijinja::value::Kwargs| -> Result<String, minijinja::Error> {
+            let mut values: Vec<(String, String)> = Vec::new();
+            for key in kwargs.args() {
+                let v: minijinja::Value = kwargs.get(key)?;
+                values.push((key.to_string(), v.to_string()));
+            }
+            let pairs: Vec<(&str, &str)> = values
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            Ok(crate::labels::fill(&pattern, &pairs))
+        },
+    );
 }

@@ -1,6 +1,6 @@
 //! Plain-text rendering of body blocks, for the changelog and other text outputs.
 
-use crate::model::{Block, Inline};
+use crate::view::{Block, Inline, LinkTarget};
 
 /// Renders blocks as plain text: paragraphs separated by blank lines, lists indented by
 /// two spaces per level with `-` or `1.` markers, tables as `|`-separated rows.
@@ -17,10 +17,8 @@ fn write_blocks(blocks: &[Block], indent: usize, out: &mut String) {
     for (i, block) in blocks.iter().enumerate() {
         let pad = " ".repeat(indent);
         match block {
-            Block::Heading { content, .. } => {
-                push_lines(out, &pad, &format!("【{}】", inline(content)));
-            }
-            Block::Paragraph(content) => push_lines(out, &pad, &inline(content)),
+            Block::Heading { content, .. } => push_lines(out, &pad, &inline(content)),
+            Block::Paragraph { content } => push_lines(out, &pad, &inline(content)),
             Block::List {
                 ordered,
                 start,
@@ -60,14 +58,14 @@ fn write_blocks(blocks: &[Block], indent: usize, out: &mut String) {
                     out.push_str(&row(r));
                 }
             }
-            Block::Quote(inner) => {
+            Block::Quote { blocks: inner } => {
                 let mut text = String::new();
                 write_blocks(inner, 0, &mut text);
                 for line in text.trim_end_matches('\n').lines() {
                     out.push_str(&format!("{pad}> {line}\n"));
                 }
             }
-            Block::Code(code) => push_lines(out, &format!("{pad}    "), code),
+            Block::Code { text } => push_lines(out, &format!("{pad}    "), text),
             Block::Rule => out.push_str(&format!("{pad}----\n")),
         }
         let next_is_list_item_block = matches!(blocks.get(i + 1), Some(Block::List { .. }));
@@ -90,19 +88,22 @@ pub fn inline(inlines: &[Inline]) -> String {
     let mut out = String::new();
     for i in inlines {
         match i {
-            Inline::Text(t) => out.push_str(t),
-            Inline::Code(t) => {
+            Inline::Text { text } => out.push_str(text),
+            Inline::Code { text } => {
                 out.push('`');
-                out.push_str(t);
+                out.push_str(text);
                 out.push('`');
             }
-            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => out.push_str(&inline(c)),
-            Inline::Link { url, content, .. } => {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strike { content } => out.push_str(&inline(content)),
+            Inline::Link { target, content } => {
                 let text = inline(content);
-                if text == *url || url.is_empty() {
-                    out.push_str(&text);
-                } else {
-                    out.push_str(&format!("{text} <{url}>"));
+                match target {
+                    LinkTarget::Url { url } if text != *url && !url.is_empty() => {
+                        out.push_str(&format!("{text} <{url}>"))
+                    }
+                    _ => out.push_str(&text),
                 }
             }
             Inline::LineBreak => out.push('\n'),
@@ -122,11 +123,15 @@ mod tests {
             ordered: false,
             start: 1,
             items: vec![vec![
-                Block::Paragraph(vec![Inline::Text("a".into())]),
+                Block::Paragraph {
+                    content: vec![Inline::Text { text: "a".into() }],
+                },
                 Block::List {
                     ordered: true,
                     start: 1,
-                    items: vec![vec![Block::Paragraph(vec![Inline::Text("b".into())])]],
+                    items: vec![vec![Block::Paragraph {
+                        content: vec![Inline::Text { text: "b".into() }],
+                    }]],
                 },
             ]],
         }];

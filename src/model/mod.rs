@@ -270,15 +270,6 @@ impl PartialDate {
             _ => format!("{:04}", self.year),
         }
     }
-
-    /// The Japanese form (`2018年5月8日`).
-    pub fn japanese(&self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{}年{}月{}日", self.year, m, d),
-            (Some(m), None) => format!("{}年{}月", self.year, m),
-            _ => format!("{}年", self.year),
-        }
-    }
 }
 
 /// A person or a group that can own work.
@@ -607,89 +598,5 @@ impl Supplement {
             .as_ref()
             .map(|d| d.value)
             .or_else(|| self.history.iter().map(|h| h.date.value).max())
-    }
-}
-
-/// Lookups over a supplement by id, built once so that renderers and rules stay linear in
-/// the size of the manuscript.
-#[derive(Debug, Default)]
-pub struct Index<'a> {
-    /// Sections by id.
-    pub sections: std::collections::HashMap<&'a str, &'a BaseSection>,
-    /// References by id.
-    pub references: std::collections::HashMap<&'a str, &'a Reference>,
-    /// Team members by id.
-    pub members: std::collections::HashMap<&'a str, &'a TeamMember>,
-    /// Reasons by id.
-    pub reasons: std::collections::HashMap<&'a str, &'a Reason>,
-    /// Revision points by id.
-    pub points: std::collections::HashMap<&'a str, &'a RevisionPoint>,
-    /// The part label of each revision point.
-    pub point_part: std::collections::HashMap<&'a str, &'a str>,
-    /// Revision points by parent id, in document order.
-    pub children: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
-    /// Revision points by target section id, in document order.
-    pub by_section: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
-    /// Revision points by reason id, in document order.
-    pub by_reason: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
-    /// Revision points that cite a reference (in the point or any of its topics).
-    pub citing: std::collections::HashMap<&'a str, Vec<&'a RevisionPoint>>,
-}
-
-impl<'a> Index<'a> {
-    /// Builds the index (first definition wins where ids repeat).
-    pub fn new(s: &'a Supplement) -> Self {
-        let mut ix = Index::default();
-        for x in &s.base_book.sections {
-            ix.sections.entry(x.id.value.as_str()).or_insert(x);
-        }
-        for x in &s.references {
-            ix.references.entry(x.id.value.as_str()).or_insert(x);
-        }
-        for x in &s.team {
-            ix.members.entry(x.id.value.as_str()).or_insert(x);
-        }
-        for x in &s.reasons {
-            ix.reasons.entry(x.id.value.as_str()).or_insert(x);
-        }
-        for part in &s.parts {
-            for p in &part.points {
-                ix.points.entry(p.id.value.as_str()).or_insert(p);
-                ix.point_part
-                    .entry(p.id.value.as_str())
-                    .or_insert(part.label.as_str());
-                if let Some(parent) = &p.parent {
-                    ix.children
-                        .entry(parent.value.as_str())
-                        .or_default()
-                        .push(p);
-                }
-                let mut seen: Vec<&str> = Vec::new();
-                for t in &p.targets {
-                    if !seen.contains(&t.value.as_str()) {
-                        seen.push(t.value.as_str());
-                        ix.by_section.entry(t.value.as_str()).or_default().push(p);
-                    }
-                }
-                for r in &p.reasons {
-                    let list = ix.by_reason.entry(r.value.as_str()).or_default();
-                    if !list.iter().any(|q| std::ptr::eq(*q, p)) {
-                        list.push(p);
-                    }
-                }
-                let mut cited: Vec<&'a str> = Vec::new();
-                p.topic.walk(&mut |t, _| {
-                    for r in &t.references {
-                        if !cited.contains(&r.value.as_str()) {
-                            cited.push(r.value.as_str());
-                        }
-                    }
-                });
-                for r in cited {
-                    ix.citing.entry(r).or_default().push(p);
-                }
-            }
-        }
-        ix
     }
 }

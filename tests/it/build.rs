@@ -183,14 +183,14 @@ fn changelog_lists_history_newest_first_and_points_by_section() {
         pos("2024年4月1日  第2版") < pos("2023年11月  担当割を記載")
             && pos("2023年11月") < pos("2023年  調査")
     );
-    let by_section = &text[pos("■ 改訂箇所一覧")..pos("■ 改訂内容")];
+    let by_section = &text[pos("■ 改訂箇所一覧")..pos("■ まえがき")];
     for needle in [
         "第1章-3（p.20、第1章）",
         "[ch1-3-after] パスワード管理ツールの紹介",
-        "のあとに追加 | p.20 | 担当: ？（未定） | 状態: 執筆中",
-        "に追加 | p.102",
-        "削除 | p.100～101 | 担当: 編集部全員",
-        "状態: 査読中",
+        "第1章-3（p.20）の後に追加　｜　担当：？（未定）　｜　状態：執筆中",
+        "付録（p.102）に追記",
+        "付録（p.100～101）を削除　｜　担当：編集部全員",
+        "状態：査読中",
     ] {
         assert!(
             by_section.contains(needle),

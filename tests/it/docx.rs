@@ -116,79 +116,111 @@ fn headings_follow_the_document_order() {
             .position(|(_, t)| t == text)
             .unwrap_or_else(|| panic!("no heading {text}"))
     };
-    assert!(position("まえがき") < position("まえがき（p.3～5）改訂"));
-    assert!(position("第1章　基本の対策") < position("第1章-2、第1章-3（p.12～19, 20）改訂"));
-    assert!(position("第1章-2、第1章-3（p.12～19, 20）改訂") < position("パスフレーズ 〔5〕"));
-    assert_eq!(heads[position("パスフレーズ 〔5〕")].0, "Heading3");
+    assert!(position("まえがき") < position("対象読者の説明の見直し"));
+    assert!(position("第1章　基本の対策") < position("パスワードの基本の更新"));
+    assert!(position("パスワードの基本の更新") < position("パスフレーズ"));
+    assert_eq!(heads[position("パスワードの基本の更新")].0, "Heading2");
+    assert_eq!(heads[position("パスフレーズ")].0, "Heading3");
     assert_eq!(heads[position("多要素認証")].0, "Heading4");
-    assert_eq!(heads[position("付録（p.100～101）削除")].0, "Heading2");
+    assert_eq!(heads[position("古いリンク集の削除")].0, "Heading2");
+    assert_eq!(heads[position("改訂理由")].0, "Heading2");
+}
+
+/// The headings of a document (style, text), in order.
+fn headings(doc: &roxmltree::Document<'_>) -> Vec<(String, String)> {
+    paragraphs(doc)
+        .into_iter()
+        .filter(|(s, _)| s.starts_with("Heading"))
+        .collect()
 }
 
 #[test]
-fn table_of_contents_is_prefilled_and_linked() {
-    // Intent: the TOC shows entries when the file is opened: one per part, front section
-    // and revision point, each linking to an existing bookmark with a PAGEREF to it.
+fn navigation_pane_is_an_outline_without_duplicates() {
+    // Intent: headings carry titles, not locations, so Word's navigation pane lists each
+    // entry once — on the bundled manuscript and on examples/full.
+    for (manuscript, name) in [
+        ("manuscript", "docx-nav-bundled"),
+        ("examples/full", "docx-nav-full"),
+    ] {
+        let (_, pkg) = build(manuscript, name);
+        let doc = roxmltree::Document::parse(pkg.part("word/document.xml")).expect("xml");
+        let heads = headings(&doc);
+        let mut seen = HashSet::new();
+        for (_, text) in &heads {
+            assert!(!text.trim().is_empty(), "an empty heading in {manuscript}");
+            assert!(
+                seen.insert(text.clone()),
+                "heading {text:?} twice in {manuscript}"
+            );
+        }
+        assert!(heads.len() > 10, "{heads:?}");
+    }
+}
+
+#[test]
+fn table_of_contents_is_a_word_field_with_the_outline_cached() {
+    // Intent: the TOC is a real TOC field (levels 1–2, linked), so Word's "Update Table"
+    // regenerates it; its cached entries are exactly the Heading1/Heading2 paragraphs in
+    // order, each linking to its heading's bookmark, with no placeholder page numbers; and
+    // nothing makes Word ask a question on open.
     let (_, pkg) = build("examples/full", "docx-toc");
     let xml = pkg.part("word/document.xml");
     let doc = roxmltree::Document::parse(xml).expect("xml");
-    let marks = bookmarks(&doc);
+    let style = |p: roxmltree::Node<'_, '_>| {
+        w(p, "pPr")
+            .and_then(|ppr| w(ppr, "pStyle"))
+            .and_then(|s| attr(s, "val"))
+            .unwrap_or("")
+            .to_string()
+    };
+    let text = |p: roxmltree::Node<'_, '_>| -> String {
+        p.descendants()
+            .filter(|n| n.has_tag_name((W, "t")))
+            .filter_map(|n| n.text())
+            .collect()
+    };
     let entries: Vec<roxmltree::Node<'_, '_>> = doc
         .descendants()
         .filter(|n| n.has_tag_name((W, "p")))
-        .filter(|p| {
-            w(*p, "pPr")
-                .and_then(|ppr| w(ppr, "pStyle"))
-                .and_then(|s| attr(s, "val"))
-                .is_some_and(|v| v.starts_with("TOC") && v != "TOCHeading")
-        })
+        .filter(|p| matches!(style(*p).as_str(), "TOC1" | "TOC2"))
         .collect();
-    let points = 6;
-    let level1 = 10;
-    assert_eq!(entries.len(), points + level1);
-    for entry in &entries {
-        let link = entry
-            .descendants()
-            .find(|n| n.has_tag_name((W, "hyperlink")))
-            .expect("entry is a link");
-        let anchor = attr(link, "anchor").expect("internal link");
-        assert!(
-            marks.contains(anchor),
-            "TOC links to missing bookmark {anchor}"
-        );
-        let instr: String = entry
-            .descendants()
-            .filter(|n| n.has_tag_name((W, "instrText")))
-            .filter_map(|n| n.text())
-            .collect();
-        assert!(
-            instr.contains(&format!("PAGEREF {anchor}")),
-            "no PAGEREF in {instr:?}"
-        );
-        let text: String = entry
-            .descendants()
-            .filter(|n| n.has_tag_name((W, "t")))
-            .filter_map(|n| n.text())
-            .collect();
-        assert!(!text.trim().is_empty());
-    }
-    let texts: Vec<String> = entries
+    let instr: String = entries[0]
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "instrText")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(instr.trim(), r#"TOC \o "1-2" \h \z \u"#);
+    let chars = |p: roxmltree::Node<'_, '_>| -> Vec<String> {
+        p.descendants()
+            .filter(|n| n.has_tag_name((W, "fldChar")))
+            .filter_map(|n| attr(n, "fldCharType").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(chars(entries[0]), ["begin", "separate"]);
+    assert_eq!(chars(*entries.last().expect("entries")), ["end"]);
+    let marks = bookmarks(&doc);
+    let cached: Vec<(String, String)> = entries
         .iter()
         .map(|e| {
-            e.descendants()
-                .filter(|n| n.has_tag_name((W, "t")))
-                .filter_map(|n| n.text())
-                .collect()
+            let link = e
+                .descendants()
+                .find(|n| n.has_tag_name((W, "hyperlink")))
+                .expect("entry is a link");
+            let anchor = attr(link, "anchor").expect("internal link");
+            assert!(
+                marks.contains(anchor),
+                "TOC links to missing bookmark {anchor}"
+            );
+            (style(*e).replace("TOC", "Heading"), text(*e))
         })
         .collect();
-    assert!(
-        texts
-            .iter()
-            .any(|t| t.starts_with("付録（p.100～101）削除　古いリンク集の削除")),
-        "{texts:?}"
-    );
-    assert!(
-        xml.contains("w:updateFields") || pkg.part("word/settings.xml").contains("w:updateFields")
-    );
+    let outline: Vec<(String, String)> = headings(&doc)
+        .into_iter()
+        .filter(|(s, _)| s == "Heading1" || s == "Heading2")
+        .collect();
+    assert_eq!(cached, outline);
+    assert!(!xml.contains("PAGEREF"), "page fields with placeholders");
+    assert!(!pkg.part("word/settings.xml").contains("updateFields"));
 }
 
 #[test]
@@ -243,7 +275,7 @@ fn revision_point_table_has_a_linked_row_per_point() {
         [
             "第1章-3",
             "p.20",
-            "のあとに追加",
+            "追加",
             "パスワード管理ツールの紹介",
             "？（未定）",
             "執筆中"
@@ -284,8 +316,9 @@ fn hyperlinks_resolve() {
             external.insert(rel.attribute("Target").expect("target").to_string());
         }
     }
+    // Relationship targets are URIs: characters a URI may not hold are percent-encoded.
     let expected: HashSet<String> = [
-        "https://example.com/law?year=2022&part=<all>",
+        "https://example.com/law?year=2022&part=%3Call%3E",
         "mailto:info@example.com",
         "https://example.com/full-01/?lang=ja&view=all",
         "https://example.com/full-02/",
@@ -343,7 +376,12 @@ fn style_sheet_overrides_apply() {
     std::fs::create_dir_all(work.join("m/styles")).expect("styles");
     std::fs::write(
         work.join("m/styles/docx.toml"),
-        "[fonts]\nbody_east_asia = \"ＭＳ 明朝\"\n[labels]\nhistory = \"変更の記録\"\n",
+        "[fonts]\nbody_east_asia = \"ＭＳ 明朝\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        work.join("m/styles/labels.toml"),
+        "[section]\nhistory = \"変更の記録\"\n",
     )
     .expect("write");
     let out = run(
@@ -478,7 +516,7 @@ fn control_characters_are_refused_before_anything_is_written() {
 fn rendering_twice_in_one_process_gives_the_same_bytes() {
     // Intent: docx-rs's process-wide id counters are normalised away.
     let checked = supplement::check(&root().join("examples/full")).expect("loads");
-    let s = checked.supplement.as_ref().expect("model");
+    let s = checked.view.as_ref().expect("view");
     let options = supplement::emit::RenderOptions::default();
     let emitter = supplement::emit::find("docx").expect("docx emitter");
     let a = emitter

@@ -131,7 +131,7 @@ fn exercise(dir: &Path) -> Result<bool, String> {
             .diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error);
-        if let (false, Some(s)) = (errors, &checked.supplement) {
+        if let (false, Some(s)) = (errors, &checked.view) {
             emit::render_all(
                 emit::REGISTRY,
                 s,

@@ -1,91 +1,146 @@
 //! Body blocks and inline text → Word paragraphs, lists and tables.
 
-use std::collections::HashMap;
-
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BorderType, BreakType, Hyperlink, HyperlinkType, IndentLevel,
-    Level, LevelJc, LevelOverride, LevelText, NumberFormat, Numbering, NumberingId, Paragraph, Run,
-    RunFonts, Shading, ShdType, SpecialIndentType, Start, Table, TableBorder, TableBorderPosition,
-    TableBorders, TableCell, TableRow, WidthType,
+    AbstractNumbering, AlignmentType, BreakType, Hyperlink, HyperlinkData, HyperlinkType,
+    IndentLevel, Level, LevelJc, LevelOverride, LevelText, NumberFormat, Numbering, NumberingId,
+    Paragraph, ParagraphChild, Run, RunFonts, SpecialIndentType, Start, TableCell, TableRow,
 };
 
-use super::sheet::Sheet;
-use crate::model::{Align, Block, Inline};
+use super::Doc;
+use crate::view::{body::Align, Block, Inline, LinkTarget};
 
-/// Abstract numbering id of bullet lists (ids 1 and below belong to docx-rs).
-pub const BULLET_ABSTRACT: usize = 2;
+/// Abstract numbering id of bullet lists (id 1 is docx-rs's own).
+pub const BULLETS: usize = 2;
 /// Abstract numbering id of numbered lists.
-pub const ORDERED_ABSTRACT: usize = 3;
-/// First id given to list instances.
-const FIRST_LIST_NUM: usize = 10;
-/// First bookmark id (docx-rs's own TOC would use small ids).
-const FIRST_BOOKMARK: usize = 1000;
+pub const ORDERED: usize = 3;
+/// One list level's indent, in twips.
+pub const LIST_INDENT: i32 = 420;
 
-/// A piece of the document body.
-pub enum Element {
-    /// A paragraph.
-    Paragraph(Box<Paragraph>),
-    /// A table.
-    Table(Box<Table>),
+/// Character formatting while walking inline content.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    bold: bool,
+    emphasis: bool,
+    strike: bool,
+    code: bool,
+    link: bool,
 }
 
-/// State shared while the document is assembled: list numbering instances, bookmarks.
-pub struct Ctx<'s> {
-    /// The style sheet.
-    pub sheet: &'s Sheet,
-    numberings: Vec<Numbering>,
-    next_num: usize,
-    bookmarks: HashMap<String, (usize, String)>,
-    next_bookmark: usize,
-}
+impl Doc<'_> {
+    /// Body blocks at a left indent (twips).
+    pub fn blocks(&mut self, blocks: &[Block], indent: i32) {
+        self.blocks_in(blocks, indent, None);
+    }
 
-impl<'s> Ctx<'s> {
-    /// A fresh context.
-    pub fn new(sheet: &'s Sheet) -> Self {
-        Self {
-            sheet,
-            numberings: Vec::new(),
-            next_num: FIRST_LIST_NUM,
-            bookmarks: HashMap::new(),
-            next_bookmark: FIRST_BOOKMARK,
+    fn blocks_in(&mut self, blocks: &[Block], indent: i32, list_level: Option<usize>) {
+        for block in blocks {
+            match block {
+                Block::Heading { content, .. } => {
+                    let p = self.para("BodyHeading");
+                    let p = self.inlines(p, content, Style::default());
+                    self.push(indented(p, indent));
+                }
+                Block::Paragraph { content } => {
+                    let p = self.para_plain();
+                    let p = self.inlines(p, content, Style::default());
+                    let p = match list_level {
+                        // A continuation paragraph of a list item lines up with its text.
+                        Some(level) => {
+                            p.indent(Some(list_indent(level) + indent), None, None, None)
+                        }
+                        None => indented(p, indent),
+                    };
+                    self.push(p);
+                }
+                Block::List {
+                    ordered,
+                    start,
+                    items,
+                } => {
+                    let level = list_level.map_or(0, |l| (l + 1).min(8));
+                    let num = self.new_list(*ordered, level, *start);
+                    for item in items {
+                        self.list_item(item, num, level, indent);
+                    }
+                }
+                Block::Table { align, head, rows } => self.body_table(align, head, rows, indent),
+                Block::Quote { blocks } => {
+                    let start = self.quote_depth;
+                    self.quote_depth += 1;
+                    self.blocks_in(blocks, indent + LIST_INDENT, None);
+                    self.quote_depth = start;
+                }
+                Block::Code { text } => {
+                    let mut run = Run::new();
+                    for (i, line) in text.split('\n').enumerate() {
+                        if i > 0 {
+                            run = run.add_break(BreakType::TextWrapping);
+                        }
+                        run = text_run(run, line);
+                    }
+                    let p = self.para("Code").add_run(run);
+                    self.push(indented(p, indent));
+                }
+                Block::Rule => {
+                    let rule = self.view.labels.text.rule.clone();
+                    let p = self
+                        .para_plain()
+                        .align(AlignmentType::Center)
+                        .add_run(text_run(Run::new(), &rule));
+                    self.push(p);
+                }
+            }
         }
     }
 
-    /// Registers a bookmark for a model anchor (a part, point or topic id) and returns its
-    /// Word name and id. Word names allow letters, digits and `_`, at most 40 characters.
-    pub fn bookmark(&mut self, anchor: &str) -> (usize, String) {
-        if let Some(b) = self.bookmarks.get(anchor) {
-            return b.clone();
+    /// A paragraph in the body style, or the quote style inside a quotation.
+    fn para_plain(&mut self) -> Paragraph {
+        if self.quote_depth > 0 {
+            self.para("Quote")
+        } else {
+            self.para_unstyled()
         }
-        let id = self.next_bookmark;
-        self.next_bookmark += 1;
-        let name = format!("_s{id}");
-        self.bookmarks
-            .insert(anchor.to_string(), (id, name.clone()));
-        (id, name)
     }
 
-    /// The bookmark name of an anchor registered earlier or later (links may point forward).
-    pub fn bookmark_name(&mut self, anchor: &str) -> String {
-        self.bookmark(anchor).1
+    fn list_item(&mut self, item: &[Block], num: usize, level: usize, indent: i32) {
+        let mut first = true;
+        for block in item {
+            match block {
+                Block::Paragraph { content } if first => {
+                    let p = self.para("ListParagraph");
+                    let mut p = self
+                        .inlines(p, content, Style::default())
+                        .numbering(NumberingId::new(num), IndentLevel::new(level));
+                    if indent > 0 {
+                        p = p.indent(
+                            Some(list_indent(level) + indent),
+                            Some(SpecialIndentType::Hanging(LIST_INDENT)),
+                            None,
+                            None,
+                        );
+                    }
+                    self.push(p);
+                }
+                other => {
+                    if first {
+                        // An item that starts with something other than text still gets
+                        // its marker, on an empty first line.
+                        let p = self
+                            .para("ListParagraph")
+                            .numbering(NumberingId::new(num), IndentLevel::new(level));
+                        self.push(p);
+                    }
+                    self.blocks_in(std::slice::from_ref(other), indent, Some(level));
+                }
+            }
+            first = false;
+        }
     }
 
-    /// The list numbering instances created so far.
-    pub fn take_numberings(&mut self) -> Vec<Numbering> {
-        std::mem::take(&mut self.numberings)
-    }
-
-    fn new_list(&mut self, ordered: bool, level: usize, start: u64) -> usize {
-        let id = self.next_num;
-        self.next_num += 1;
-        let mut numbering = Numbering::new(
-            id,
-            if ordered {
-                ORDERED_ABSTRACT
-            } else {
-                BULLET_ABSTRACT
-            },
-        );
+    /// A new numbering instance of the bullet or numbered list.
+    pub fn new_list(&mut self, ordered: bool, level: usize, start: u64) -> usize {
+        let id = self.ids.list();
+        let mut numbering = Numbering::new(id, if ordered { ORDERED } else { BULLETS });
         if ordered {
             numbering =
                 numbering.add_override(LevelOverride::new(level).start(start.min(32_767) as usize));
@@ -94,347 +149,185 @@ impl<'s> Ctx<'s> {
         id
     }
 
-    /// Body blocks → document elements; `indent` is a left indent in twips for every
-    /// paragraph (used for nested topics).
-    pub fn blocks(&mut self, blocks: &[Block], indent: i32) -> Vec<Element> {
-        let mut out = Vec::new();
-        self.blocks_into(blocks, indent, None, &mut out);
-        out
-    }
-
-    fn blocks_into(
-        &mut self,
-        blocks: &[Block],
-        indent: i32,
-        list: Option<(usize, usize)>,
-        out: &mut Vec<Element>,
-    ) {
-        for block in blocks {
-            match block {
-                Block::Heading { content, .. } => {
-                    let p = self
-                        .inlines(
-                            Paragraph::new().style("BodyHeading"),
-                            content,
-                            Style::default(),
-                        )
-                        .keep_next(true);
-                    out.push(para(indented(p, indent)));
-                }
-                Block::Paragraph(content) => {
-                    let p = self.inlines(Paragraph::new(), content, Style::default());
-                    let p = match list {
-                        // A continuation paragraph of a list item lines up with its text.
-                        Some((_, level)) => {
-                            p.indent(Some(list_indent(level) + indent), None, None, None)
-                        }
-                        None => indented(p, indent),
-                    };
-                    out.push(para(p));
-                }
-                Block::List {
-                    ordered,
-                    start,
-                    items,
-                } => {
-                    let level = list.map_or(0, |(_, l)| (l + 1).min(8));
-                    let num = self.new_list(*ordered, level, *start);
-                    for item in items {
-                        self.list_item(item, num, level, indent, out);
-                    }
-                }
-                Block::Table { align, head, rows } => {
-                    out.push(Element::Table(Box::new(
-                        self.table(align, head, rows, indent),
-                    )));
-                    out.push(para(Paragraph::new().style("Spacer")));
-                }
-                Block::Quote(inner) => {
-                    let mut quoted = Vec::new();
-                    self.blocks_into(inner, indent + 420, None, &mut quoted);
-                    for e in quoted {
-                        out.push(match e {
-                            Element::Paragraph(p) => para(p.style("Quote")),
-                            table => table,
-                        });
-                    }
-                }
-                Block::Code(code) => {
-                    let mut run = Run::new();
-                    for (i, line) in code.split('\n').enumerate() {
-                        if i > 0 {
-                            run = run.add_break(BreakType::TextWrapping);
-                        }
-                        run = text_run(run, line);
-                    }
-                    out.push(para(indented(
-                        Paragraph::new().style("Code").add_run(run),
-                        indent,
-                    )));
-                }
-                Block::Rule => out.push(para(
-                    Paragraph::new()
-                        .align(AlignmentType::Center)
-                        .add_run(Run::new().add_text("＊　＊　＊")),
-                )),
-            }
-        }
-    }
-
-    fn list_item(
-        &mut self,
-        item: &[Block],
-        num: usize,
-        level: usize,
-        indent: i32,
-        out: &mut Vec<Element>,
-    ) {
-        let mut first = true;
-        for block in item {
-            match block {
-                Block::Paragraph(content) if first => {
-                    let mut p = self
-                        .inlines(
-                            Paragraph::new().style("ListParagraph"),
-                            content,
-                            Style::default(),
-                        )
-                        .numbering(NumberingId::new(num), IndentLevel::new(level));
-                    if indent > 0 {
-                        p = p.indent(
-                            Some(list_indent(level) + indent),
-                            Some(SpecialIndentType::Hanging(420)),
-                            None,
-                            None,
-                        );
-                    }
-                    out.push(para(p));
-                }
-                other => {
-                    if first {
-                        // An item that starts with something other than text still gets
-                        // its marker, on an empty first line.
-                        out.push(para(
-                            Paragraph::new()
-                                .style("ListParagraph")
-                                .numbering(NumberingId::new(num), IndentLevel::new(level)),
-                        ));
-                    }
-                    self.blocks_into(std::slice::from_ref(other), indent, Some((num, level)), out);
-                }
-            }
-            first = false;
-        }
-    }
-
-    fn table(
+    fn body_table(
         &mut self,
         align: &[Align],
         head: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
         indent: i32,
-    ) -> Table {
+    ) {
         let columns = head
             .len()
             .max(rows.iter().map(Vec::len).max().unwrap_or(0))
             .max(1);
-        let width = (self.sheet.text_width() as i32 - indent).max(2000) as usize;
-        let col = width / columns;
-        let cell = |ctx: &mut Self, content: &[Inline], i: usize, header: bool| {
-            let a = match align.get(i) {
-                Some(Align::Center) => AlignmentType::Center,
-                Some(Align::Right) => AlignmentType::Right,
-                _ => AlignmentType::Left,
-            };
-            let style = Style {
-                bold: header,
-                ..Style::default()
-            };
-            let p = ctx.inlines(Paragraph::new().style("TableText").align(a), content, style);
-            let mut c = TableCell::new().add_paragraph(p).width(col, WidthType::Dxa);
-            if header {
-                c = c.shading(
-                    Shading::new()
-                        .shd_type(ShdType::Clear)
-                        .fill(&ctx.sheet.colors.table_header_fill),
-                );
-            }
-            c
-        };
+        let width = (self.sheet.text_width() - indent).max(2000);
+        let col = (width / columns as i32) as usize;
         let mut table_rows = Vec::new();
-        if !head.is_empty() {
+        for (r, row) in std::iter::once(head)
+            .chain(rows.iter().map(Vec::as_slice))
+            .enumerate()
+        {
+            let header = r == 0;
             let cells = (0..columns)
-                .map(|i| cell(self, head.get(i).map_or(&[][..], Vec::as_slice), i, true))
+                .map(|i| {
+                    let a = match align.get(i) {
+                        Some(Align::Center) => AlignmentType::Center,
+                        Some(Align::Right) => AlignmentType::Right,
+                        _ => AlignmentType::Left,
+                    };
+                    let style = if header { "TableHeader" } else { "TableText" };
+                    let p = self.para(style).align(a);
+                    let content = row.get(i).map_or(&[][..], Vec::as_slice);
+                    let p = self.inlines(p, content, Style::default());
+                    self.cell(p, col, header)
+                })
                 .collect();
             table_rows.push(TableRow::new(cells).cant_split());
         }
-        for row in rows {
-            let cells = (0..columns)
-                .map(|i| cell(self, row.get(i).map_or(&[][..], Vec::as_slice), i, false))
-                .collect();
-            table_rows.push(TableRow::new(cells));
-        }
-        let mut t = grid_table(table_rows, vec![col; columns], self.sheet);
+        let mut t = self.grid_table(table_rows, vec![col; columns]);
         if indent > 0 {
             t = t.indent(indent);
         }
-        t
+        self.push_table(t);
+    }
+
+    /// A table cell holding one paragraph.
+    pub fn cell(&self, p: Paragraph, width: usize, header: bool) -> TableCell {
+        let mut c = TableCell::new()
+            .add_paragraph(p)
+            .width(width, docx_rs::WidthType::Dxa);
+        if header {
+            c = c.shading(
+                docx_rs::Shading::new()
+                    .shd_type(docx_rs::ShdType::Clear)
+                    .fill(&self.sheet.colors.table_header_fill),
+            );
+        }
+        c
     }
 
     /// Adds inline content to a paragraph.
     pub fn inlines(&mut self, mut p: Paragraph, inlines: &[Inline], style: Style) -> Paragraph {
         for inline in inlines {
             match inline {
-                Inline::Text(t) => p = p.add_run(style.run(t, self.sheet)),
-                Inline::Code(t) => {
-                    p = p.add_run(
-                        Style {
-                            code: true,
-                            ..style
-                        }
-                        .run(t, self.sheet),
-                    )
-                }
-                Inline::Emphasis(c) => {
-                    p = self.inlines(
-                        p,
-                        c,
-                        Style {
-                            italic: true,
-                            ..style
-                        },
-                    )
-                }
-                Inline::Strong(c) => {
-                    p = self.inlines(
-                        p,
-                        c,
-                        Style {
-                            bold: true,
-                            ..style
-                        },
-                    )
-                }
-                Inline::Strike(c) => {
-                    p = self.inlines(
-                        p,
-                        c,
-                        Style {
-                            strike: true,
-                            ..style
-                        },
-                    )
-                }
-                Inline::LineBreak => p = p.add_run(Run::new().add_break(BreakType::TextWrapping)),
-                Inline::Link { url, content, .. } => {
-                    let link = match url.strip_prefix('#') {
-                        Some(anchor) => {
-                            Hyperlink::new(self.bookmark_name(anchor), HyperlinkType::Anchor)
-                        }
-                        None => Hyperlink::new(url, HyperlinkType::External),
-                    };
+                Inline::Link { target, content } => {
                     let mut runs = Vec::new();
-                    flatten_runs(
-                        content,
-                        Style {
-                            link: true,
-                            ..style
-                        },
-                        self.sheet,
-                        &mut runs,
-                    );
-                    let link = runs.into_iter().fold(link, Hyperlink::add_run);
-                    p = p.add_hyperlink(link);
+                    let linked = !matches!(target, LinkTarget::None);
+                    let inner = Style {
+                        link: linked,
+                        ..style
+                    };
+                    self.runs(content, inner, &mut runs);
+                    match self.hyperlink(target) {
+                        Some(link) => {
+                            p = p.add_hyperlink(runs.into_iter().fold(link, Hyperlink::add_run))
+                        }
+                        None => {
+                            for r in runs {
+                                p = p.add_run(r);
+                            }
+                        }
+                    }
+                }
+                other => {
+                    let mut runs = Vec::new();
+                    self.runs(std::slice::from_ref(other), style, &mut runs);
+                    for r in runs {
+                        p = p.add_run(r);
+                    }
                 }
             }
         }
         p
     }
-}
 
-/// Character formatting while walking inline content.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
-    /// Bold.
-    pub bold: bool,
-    /// Italic.
-    pub italic: bool,
-    /// Strikethrough.
-    pub strike: bool,
-    /// Monospace.
-    pub code: bool,
-    /// Hyperlink character style.
-    pub link: bool,
+    /// A hyperlink element for a link target (`None` for one that cannot be followed).
+    pub fn hyperlink(&mut self, target: &LinkTarget) -> Option<Hyperlink> {
+        match target {
+            LinkTarget::Anchor { anchor } => {
+                Some(Hyperlink::new(&anchor.bookmark, HyperlinkType::Anchor))
+            }
+            LinkTarget::Url { url } => Some(self.external_link(url)),
+            LinkTarget::None => None,
+        }
+    }
+
+    /// A hyperlink to an address, its relationship id from the package's allocator.
+    pub fn external_link(&mut self, url: &str) -> Hyperlink {
+        Hyperlink {
+            link: HyperlinkData::External {
+                rid: self.ids.link(url),
+                path: String::new(),
+            },
+            history: None,
+            children: Vec::<ParagraphChild>::new(),
+        }
+    }
+
+    fn runs(&mut self, inlines: &[Inline], style: Style, out: &mut Vec<Run>) {
+        for inline in inlines {
+            match inline {
+                Inline::Text { text } => out.push(style.run(text, self)),
+                Inline::Code { text } => out.push(
+                    Style {
+                        code: true,
+                        ..style
+                    }
+                    .run(text, self),
+                ),
+                Inline::Emphasis { content } => self.runs(
+                    content,
+                    Style {
+                        emphasis: true,
+                        ..style
+                    },
+                    out,
+                ),
+                Inline::Strong { content } => self.runs(
+                    content,
+                    Style {
+                        bold: true,
+                        ..style
+                    },
+                    out,
+                ),
+                Inline::Strike { content } => self.runs(
+                    content,
+                    Style {
+                        strike: true,
+                        ..style
+                    },
+                    out,
+                ),
+                // A link inside a link keeps only its text.
+                Inline::Link { content, .. } => self.runs(content, style, out),
+                Inline::LineBreak => out.push(Run::new().add_break(BreakType::TextWrapping)),
+            }
+        }
+    }
 }
 
 impl Style {
     /// A run of text in this style.
-    pub fn run(&self, text: &str, sheet: &Sheet) -> Run {
+    fn run(&self, text: &str, doc: &Doc<'_>) -> Run {
         let mut run = text_run(Run::new(), text);
+        // A run has one character style: a link's wins; emphasis is then set directly.
         if self.link {
             run = run.style("Hyperlink");
+        } else if self.emphasis {
+            run = run.style("Emphasis");
         }
         if self.bold {
             run = run.bold();
-        }
-        if self.italic {
-            run = run.italic();
         }
         if self.strike {
             run = run.strike();
         }
         if self.code {
-            run = run.fonts(
-                RunFonts::new()
-                    .ascii(&sheet.fonts.code)
-                    .hi_ansi(&sheet.fonts.code),
-            );
+            let code = &doc.sheet.fonts.code;
+            run = run.fonts(RunFonts::new().ascii(code).hi_ansi(code));
         }
         run
-    }
-}
-
-fn flatten_runs(inlines: &[Inline], style: Style, sheet: &Sheet, out: &mut Vec<Run>) {
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) => out.push(style.run(t, sheet)),
-            Inline::Code(t) => out.push(
-                Style {
-                    code: true,
-                    ..style
-                }
-                .run(t, sheet),
-            ),
-            Inline::Emphasis(c) => flatten_runs(
-                c,
-                Style {
-                    italic: true,
-                    ..style
-                },
-                sheet,
-                out,
-            ),
-            Inline::Strong(c) => flatten_runs(
-                c,
-                Style {
-                    bold: true,
-                    ..style
-                },
-                sheet,
-                out,
-            ),
-            Inline::Strike(c) => flatten_runs(
-                c,
-                Style {
-                    strike: true,
-                    ..style
-                },
-                sheet,
-                out,
-            ),
-            Inline::Link { content, .. } => flatten_runs(content, style, sheet, out),
-            Inline::LineBreak => out.push(Run::new().add_break(BreakType::TextWrapping)),
-        }
     }
 }
 
@@ -466,7 +359,7 @@ pub fn text_run(mut run: Run, text: &str) -> Run {
 
 /// Left indent of list text at a level.
 fn list_indent(level: usize) -> i32 {
-    420 * (level as i32 + 1)
+    LIST_INDENT * (level as i32 + 1)
 }
 
 fn indented(p: Paragraph, indent: i32) -> Paragraph {
@@ -477,51 +370,23 @@ fn indented(p: Paragraph, indent: i32) -> Paragraph {
     }
 }
 
-/// Wraps a paragraph as an element.
-pub fn para(p: Paragraph) -> Element {
-    Element::Paragraph(Box::new(p))
-}
-
-/// A bordered table on a fixed grid.
-pub fn grid_table(rows: Vec<TableRow>, grid: Vec<usize>, sheet: &Sheet) -> Table {
-    let width = grid.iter().sum();
-    let border = |p| {
-        TableBorder::new(p)
-            .border_type(BorderType::Single)
-            .size(4)
-            .color(&sheet.colors.table_border)
-    };
-    Table::new(rows)
-        .set_grid(grid)
-        .width(width, WidthType::Dxa)
-        .set_borders(
-            TableBorders::new()
-                .set(border(TableBorderPosition::Top))
-                .set(border(TableBorderPosition::Bottom))
-                .set(border(TableBorderPosition::Left))
-                .set(border(TableBorderPosition::Right))
-                .set(border(TableBorderPosition::InsideH))
-                .set(border(TableBorderPosition::InsideV)),
-        )
-}
-
-/// The bullet and numbered list definitions (nine levels each).
-pub fn list_definitions(sheet: &Sheet) -> [AbstractNumbering; 2] {
-    let bullets = ["●", "○", "■", "●", "○", "■", "●", "○", "■"];
-    // Markers are set in the East Asian font in every slot: "●" is an ambiguous-width
-    // character that Word and LibreOffice would otherwise take from the Latin font.
-    let marker_font = &sheet.fonts.body_east_asia;
+/// The bullet and numbered list definitions (nine levels each); markers are set in the
+/// East Asian face in every slot, as "●" is ambiguous-width and would otherwise come from
+/// the Latin face.
+pub fn list_definitions(marker_font: &str) -> [AbstractNumbering; 2] {
+    // ● ○ ■, written as escapes: no literal reader-facing text in code.
+    let bullets = ["\u{25CF}", "\u{25CB}", "\u{25A0}"];
     let marker_fonts = RunFonts::new()
         .ascii(marker_font)
         .hi_ansi(marker_font)
         .east_asia(marker_font);
-    let mut bullet = AbstractNumbering::new(BULLET_ABSTRACT);
-    let mut ordered = AbstractNumbering::new(ORDERED_ABSTRACT);
-    for (level, bullet_text) in bullets.iter().enumerate() {
+    let mut bullet = AbstractNumbering::new(BULLETS);
+    let mut ordered = AbstractNumbering::new(ORDERED);
+    for level in 0..9 {
         let indent = |l: Level| {
             let mut l = l.indent(
                 Some(list_indent(level)),
-                Some(SpecialIndentType::Hanging(420)),
+                Some(SpecialIndentType::Hanging(LIST_INDENT)),
                 None,
                 None,
             );
@@ -532,7 +397,7 @@ pub fn list_definitions(sheet: &Sheet) -> [AbstractNumbering; 2] {
             level,
             Start::new(1),
             NumberFormat::new("bullet"),
-            LevelText::new(*bullet_text),
+            LevelText::new(bullets[level % 3]),
             LevelJc::new("left"),
         )));
         let (format, text) = match level % 3 {

@@ -1,27 +1,35 @@
-//! The DOCX emitter: a Word supplement built with docx-rs, styled from `styles/docx.toml`.
+//! The DOCX emitter: the document view laid out as a Word document with docx-rs, styled
+//! from `styles/docx.toml`.
 //!
-//! Split by concern: `sheet` (the style sheet), `blocks` (body text → Word structure),
-//! `package` (XML patches docx-rs has no API for, deterministic ids, Deflate re-zip); this
-//! module assembles the document in reading order.
+//! Split by concern: this module lays the view out in reading order; `blocks` turns bodies
+//! into Word structure; `styles` defines the Word styles; `sheet` reads the style sheet;
+//! `repair` puts right what docx-rs writes wrong; `package` allocates ids, writes the
+//! package parts docx-rs does not and zips them.
 
 mod blocks;
 mod package;
+pub mod repair;
 pub mod sheet;
+mod styles;
 
 use docx_rs::{
-    AlignmentType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType, InstrPAGEREF,
-    InstrText, LineSpacing, LineSpacingType, NumPages, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, Shading, ShdType, Style, StyleType, Tab, TabLeaderType, TabValueType, TableCell,
-    TableRow, WidthType,
+    AbstractNumbering, BuildXML, FieldCharType, Footer, Header, Hyperlink, HyperlinkType,
+    IndentLevel, InstrText, Level, LevelJc, LevelSuffixType, LevelText, NumPages, NumberFormat,
+    Numbering, NumberingId, Numberings, PageMargin, PageNum, PageSize, Paragraph, Run,
+    SectionProperty, Start, Table, TableBorder, TableBorderPosition, TableBorders,
+    TableCellMargins, TableRow, WidthType,
 };
 
-use self::blocks::{grid_table, para, text_run, Ctx, Element};
-use self::package::{BodyXml, CoreProperties};
-use self::sheet::{half_points, mm, pt, Sheet};
-use super::common::{author, book_pages, citation, heading, owners, pages};
+use self::blocks::{text_run, Style};
+use self::package::{FontNames, Ids, Parts, Properties};
+use self::sheet::{mm, Sheet};
 use super::{EmitError, Emitter, OutputFile, RenderOptions};
-use crate::model::{DocumentLink, Index, PartialDate, RevisionPoint, Supplement, Topic};
+use crate::labels::fill;
 use crate::styles::Styles;
+use crate::view::{
+    format, Anchor, DocumentView, Heading, LinkTarget, OutlineEntry, PointView, SectionKind,
+    TopicView,
+};
 
 /// Word document.
 pub struct DocxEmitter;
@@ -32,7 +40,7 @@ impl Emitter for DocxEmitter {
     }
 
     fn description(&self) -> &'static str {
-        "Word document (.docx): title page, history, contents, revision points, references"
+        "Word document (.docx): title page, contents, history, revision points, references"
     }
 
     fn check_styles(&self, styles: &Styles) -> Result<(), EmitError> {
@@ -41,813 +49,896 @@ impl Emitter for DocxEmitter {
 
     fn render(
         &self,
-        s: &Supplement,
+        view: &DocumentView,
         styles: &Styles,
         options: &RenderOptions,
     ) -> Result<Vec<OutputFile>, EmitError> {
         let sheet = Sheet::from_styles(styles)?;
-        let bytes = render(s, styles, &sheet, options)?;
         Ok(vec![OutputFile {
-            name: format!("{}.docx", s.id.value),
-            bytes,
+            name: format!("{}.docx", view.id),
+            bytes: render(view, &sheet, options)?,
         }])
     }
 }
 
+impl From<repair::RepairError> for EmitError {
+    fn from(e: repair::RepairError) -> Self {
+        EmitError::Other(format!("docx repair {e}"))
+    }
+}
+
+/// Abstract numbering of the headings, when the sheet numbers them.
+const HEADING_NUMBERING: usize = 4;
+
 /// Renders the document to DOCX bytes.
 pub fn render(
-    s: &Supplement,
-    styles: &Styles,
+    view: &DocumentView,
     sheet: &Sheet,
     options: &RenderOptions,
 ) -> Result<Vec<u8>, EmitError> {
-    let mut doc = Writer {
-        s,
-        ix: Index::new(s),
-        styles,
-        ctx: Ctx::new(sheet),
-        body: BodyXml::default(),
-        toc: Vec::new(),
-        topic_counter: 0,
+    let mut doc = Doc {
+        view,
+        sheet,
+        ids: Ids::default(),
+        body: Vec::new(),
+        numberings: Vec::new(),
+        quote_depth: 0,
     };
     doc.title_page();
-    doc.history();
-    let toc_at = doc.body.xml.len();
-    doc.purpose();
-    doc.points_table();
-    for part in &s.parts {
-        doc.part(part);
+    doc.contents();
+    for entry in &view.outline {
+        doc.section(entry);
     }
-    doc.references();
-    doc.appendix();
-    let toc = doc.contents();
-    let Writer { mut ctx, body, .. } = doc;
+    doc.body
+        .extend_from_slice(&doc.section_properties().build());
 
-    let mut docx = base_document(sheet, &s.title);
-    let [bullets, ordered] = blocks::list_definitions(sheet);
-    docx = docx
+    let (with_headers, tables) = repair::header_rows(&doc.body)?;
+    let document = [
+        package::DOCUMENT_OPEN.as_bytes(),
+        &repair::schema(&with_headers)?,
+        package::DOCUMENT_CLOSE.as_bytes(),
+    ]
+    .concat();
+    debug_assert!(tables > 0, "the history and points tables are always there");
+
+    let language = word_language(&view.language);
+    let latin = if language.starts_with("ja") {
+        "en-US"
+    } else {
+        &language
+    };
+    let styles = styles::styles(sheet).build();
+    let styles = repair::document_defaults(&styles, latin)?;
+    let em: &[(&str, &str)] = &[("w:val", "dot")];
+    let styles = repair::style_extras(&styles, &[("Emphasis", "w:em", em)])?;
+    let styles = repair::schema(&styles)?;
+
+    let [bullets, ordered] = blocks::list_definitions(&sheet.fonts.body_east_asia);
+    let mut numberings = Numberings::new()
         .add_abstract_numbering(bullets)
         .add_abstract_numbering(ordered);
     if sheet.headings.numbering {
-        docx = docx
+        numberings = numberings
             .add_abstract_numbering(heading_numbering())
-            .add_numbering(docx_rs::Numbering::new(HEADING_NUM, HEADING_NUM));
+            .add_numbering(Numbering::new(HEADING_NUMBERING, HEADING_NUMBERING));
     }
-    for numbering in ctx.take_numberings() {
-        docx = docx.add_numbering(numbering);
+    for n in std::mem::take(&mut doc.numberings) {
+        numberings = numberings.add_numbering(n);
     }
-    // The body was serialised element by element as it was written (docx-rs keeps about
-    // 3 KB per paragraph in memory otherwise); it replaces a placeholder paragraph.
-    docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_text(BODY_PLACEHOLDER)));
-    let mut body = body;
-    // The table of contents is known only at the end; it is serialised with the same id
-    // counters and moved to its place after the history.
-    let end = body.xml.len();
-    for p in toc {
-        body.add(para(p));
-    }
-    let toc_xml: Vec<u8> = body.xml.drain(end..).collect();
-    body.xml.splice(toc_at..toc_at, toc_xml);
-    for (rid, url) in std::mem::take(&mut body.links) {
-        docx.document_rels
-            .hyperlinks
-            .push((rid, url, "External".to_string()));
-    }
-    let stamp = timestamp(s, options);
-    docx = docx.created_at(&stamp).updated_at(&stamp);
-    docx.document_rels.has_numberings = true;
+    let numbering = repair::schema(&numberings.build())?;
+    let header = repair::schema(&doc.header().build())?;
+    let footer = repair::schema(&doc.footer().build())?;
 
-    let mut x = docx.build();
-    package::splice_body(&mut x, BODY_PLACEHOLDER, &body.xml)?;
-    drop(body);
-    let author = author(s);
-    let keywords = keywords(s);
-    package::patch(
-        &mut x,
-        &CoreProperties {
-            title: &s.title,
-            subject: &format!("「{}」の追補資料", s.base_book.title),
-            creator: &author,
-            keywords: &keywords,
-            language: &word_language(&s.language),
+    let f = &sheet.fonts;
+    let subject = fill(
+        &view.labels.format.subject,
+        &[("title", &view.base_book.title)],
+    );
+    let mut keywords = vec![
+        view.id.clone(),
+        view.base_book.title.clone(),
+        view.labels.text.keyword.clone(),
+    ];
+    keywords.extend(view.front.iter().skip(1).take(1).map(|f| f.value.clone()));
+    let date = timestamp(view, options);
+    package::pack(
+        Parts {
+            document,
+            styles,
+            numbering,
+            header,
+            footer,
         },
-    )?;
-    package::pack(x)
+        &doc.ids,
+        &Properties {
+            title: &view.title,
+            subject: &subject,
+            creator: view.author.as_deref(),
+            keywords: &keywords.join(", "),
+            language: &language,
+            date: &date,
+        },
+        &FontNames {
+            faces: vec![
+                &f.body_east_asia,
+                &f.body_latin,
+                &f.heading_east_asia,
+                &f.heading_latin,
+                &f.code,
+                &f.symbol,
+            ],
+            major: (&f.heading_latin, &f.heading_east_asia),
+            minor: (&f.body_latin, &f.body_east_asia),
+        },
+    )
 }
 
-const HEADING_NUM: usize = 4;
-const BODY_PLACEHOLDER: &str = "\u{E000}supplement-body\u{E000}";
-
-struct Writer<'a> {
-    s: &'a Supplement,
-    ix: Index<'a>,
-    styles: &'a Styles,
-    ctx: Ctx<'a>,
-    body: BodyXml,
-    /// Table of contents entries: (level, text, anchor).
-    toc: Vec<(usize, String, String)>,
-    /// Numbers topics without an id, for their anchors.
-    topic_counter: usize,
+/// The document being written: the view, the sheet, the id allocator, and the body XML
+/// as it grows (docx-rs keeps kilobytes per paragraph, so each element is serialised as
+/// soon as it is made).
+pub struct Doc<'a> {
+    view: &'a DocumentView,
+    sheet: &'a Sheet,
+    ids: Ids,
+    body: Vec<u8>,
+    numberings: Vec<Numbering>,
+    quote_depth: usize,
 }
 
-impl Writer<'_> {
-    fn label(&self, key: &str) -> String {
-        self.ctx.sheet.label(key)
+impl Doc<'_> {
+    /// A paragraph in a style, with the next paragraph id.
+    fn para(&mut self, style: &str) -> Paragraph {
+        self.para_unstyled().style(style)
+    }
+
+    /// A paragraph in the Normal style, with the next paragraph id.
+    fn para_unstyled(&mut self) -> Paragraph {
+        Paragraph::new().id(self.ids.paragraph())
     }
 
     fn push(&mut self, p: Paragraph) {
-        self.body.add(para(p));
+        self.body.extend_from_slice(&p.build());
     }
 
-    fn text(&mut self, style: Option<&str>, text: &str) {
-        let mut p = Paragraph::new();
-        if let Some(style) = style {
-            p = p.style(style);
-        }
-        self.push(p.add_run(text_run(Run::new(), text)));
+    fn push_table(&mut self, t: Table) {
+        self.body.extend_from_slice(&t.build());
+        let spacer = self.para("Spacer");
+        self.push(spacer);
     }
 
-    /// A heading with a bookmark; `toc` adds it to the table of contents.
-    fn heading(&mut self, level: usize, text: &str, anchor: &str, toc: bool, page_break: bool) {
-        self.heading_with_toc_text(level, text, text, anchor, toc, page_break);
+    /// A paragraph of plain text in a style.
+    fn text(&mut self, style: &str, text: &str) {
+        let p = self.para(style).add_run(text_run(Run::new(), text));
+        self.push(p);
     }
 
-    /// A heading whose table-of-contents entry reads `toc_text`.
-    fn heading_with_toc_text(
-        &mut self,
-        level: usize,
-        text: &str,
-        toc_text: &str,
-        anchor: &str,
-        toc: bool,
-        page_break: bool,
-    ) {
-        let (id, name) = self.ctx.bookmark(anchor);
-        let mut p = Paragraph::new()
-            .style(&format!("Heading{level}"))
-            .keep_next(true)
-            .add_bookmark_start(id, &name)
-            .add_run(text_run(Run::new(), text))
-            .add_bookmark_end(id);
+    /// A bookmark around a paragraph's content.
+    fn bookmarked(&mut self, p: Paragraph, anchor: &Anchor) -> Paragraph {
+        let id = self.ids.bookmark();
+        let mut p = p;
+        p.children.insert(
+            0,
+            docx_rs::ParagraphChild::BookmarkStart(docx_rs::BookmarkStart::new(
+                id,
+                &anchor.bookmark,
+            )),
+        );
+        p.add_bookmark_end(id)
+    }
+
+    /// A heading paragraph (Heading1…6) with its bookmark.
+    fn heading(&mut self, h: &Heading, page_break: bool, numbered: bool) {
+        let level = h.level.clamp(1, 6);
+        let mut p = self
+            .para(&format!("Heading{level}"))
+            .add_run(text_run(Run::new(), &h.text));
+        p = self.bookmarked(p, &h.anchor);
         if page_break {
             p = p.page_break_before(true);
         }
-        if toc {
-            if self.ctx.sheet.headings.numbering && level <= 2 {
-                p = p.numbering(
-                    docx_rs::NumberingId::new(HEADING_NUM),
-                    docx_rs::IndentLevel::new(level - 1),
-                );
-            }
-            self.toc.push((level, toc_text.to_string(), name));
+        if numbered && self.sheet.headings.numbering && level <= 2 {
+            p = p.numbering(
+                NumberingId::new(HEADING_NUMBERING),
+                IndentLevel::new(usize::from(level) - 1),
+            );
         }
         self.push(p);
+    }
+
+    /// A link to an anchor, in the link style.
+    fn anchor_link(&self, anchor: &Anchor, text: &str) -> Hyperlink {
+        Hyperlink::new(&anchor.bookmark, HyperlinkType::Anchor)
+            .add_run(text_run(Run::new().style("Hyperlink"), text))
+    }
+
+    /// A link to an address, showing the address.
+    fn url_link(&mut self, url: &str) -> Hyperlink {
+        self.external_link(url)
+            .add_run(text_run(Run::new().style("Hyperlink"), url))
+    }
+
+    fn field(&self, label: &str, value: &str) -> String {
+        format::field(label, value, &self.view.labels)
     }
 
     fn title_page(&mut self) {
-        let s = self.s;
-        self.push(
-            Paragraph::new()
-                .style("Title")
-                .add_run(text_run(Run::new(), &s.title)),
-        );
-        if let Some(sub) = &s.subtitle {
-            self.text(Some("Subtitle"), sub);
+        let v = self.view;
+        self.text("DocumentId", &v.id);
+        self.text("Title", &v.title);
+        if let Some(sub) = &v.subtitle {
+            self.text("Subtitle", sub);
         }
-        self.text(Some("Subtitle"), &s.id.value);
-        let book = &s.base_book;
-        let mut book_line = format!(
-            "{}：「{}」（{}",
-            self.label("base_book"),
-            book.title,
-            book.publisher
-        );
-        if let Some(e) = &book.edition {
-            book_line.push_str(&format!("、{e}"));
-        }
-        if let Some(p) = &book.published {
-            book_line.push_str(&format!("、{}", p.value.japanese()));
-        }
-        book_line.push_str(&format!("、{}）", book_pages(s, &self.styles.labels)));
-        self.text(Some("TitleMeta"), &book_line);
-        if !s.audience.is_empty() {
-            let line = format!("{}：{}", self.label("audience"), s.audience.join("、"));
-            self.text(Some("TitleMeta"), &line);
-        }
-        if let Some(edition) = &s.edition {
-            let line = format!("{}：{edition}", self.label("edition"));
-            self.text(Some("TitleMeta"), &line);
-        }
-        if let Some(date) = s.effective_date() {
-            let line = format!("{}：{}", self.label("date"), date.japanese());
-            self.text(Some("TitleMeta"), &line);
+        for f in &v.front {
+            let line = self.field(&f.label, &f.value);
+            self.text("TitleMeta", &line);
         }
     }
 
-    fn history(&mut self) {
-        let label = self.label("history");
-        self.heading(1, &label, "_history", true, true);
-        let mut entries: Vec<_> = self.s.history.iter().collect();
-        entries.sort_by_key(|h| std::cmp::Reverse(h.date.value));
-        let width = self.ctx.sheet.text_width();
-        let grid = vec![width / 4, width - width / 4];
-        let mut rows = vec![self.header_row(
-            &[&self.label("history_date"), &self.label("history_summary")],
-            &grid,
-        )];
-        for h in entries {
-            rows.push(TableRow::new(vec![
-                self.cell(&h.date.value.japanese(), grid[0]),
-                self.cell(&h.summary, grid[1]),
-            ]));
-        }
-        self.body.add(Element::Table(Box::new(grid_table(
-            rows,
-            grid,
-            self.ctx.sheet,
-        ))));
-    }
-
-    fn header_row(&self, labels: &[&str], grid: &[usize]) -> TableRow {
-        let cells = labels
-            .iter()
-            .zip(grid)
-            .map(|(l, w)| {
-                TableCell::new()
-                    .add_paragraph(
-                        Paragraph::new()
-                            .style("TableText")
-                            .add_run(text_run(Run::new(), l).bold()),
-                    )
-                    .width(*w, WidthType::Dxa)
-                    .shading(
-                        Shading::new()
-                            .shd_type(ShdType::Clear)
-                            .fill(&self.ctx.sheet.colors.table_header_fill),
-                    )
-            })
-            .collect();
-        TableRow::new(cells).cant_split()
-    }
-
-    fn cell(&self, text: &str, width: usize) -> TableCell {
-        TableCell::new()
-            .add_paragraph(
-                Paragraph::new()
-                    .style("TableText")
-                    .add_run(text_run(Run::new(), text)),
-            )
-            .width(width, WidthType::Dxa)
-    }
-
-    /// The hand-built table of contents: one paragraph per heading, linked to its bookmark,
-    /// with a PAGEREF field that Word and LibreOffice fill with the page number.
-    fn contents(&mut self) -> Vec<Paragraph> {
-        let mut out = vec![Paragraph::new()
-            .style("TOCHeading")
+    /// The table of contents: a Word TOC field (levels 1–2, linked entries) whose cached
+    /// entries are the outline. Page numbers are not known before layout, so the cached
+    /// entries show none (no placeholder); Word's "Update Table" rebuilds the field with
+    /// them, right-aligned at the TOC styles' tab. Nothing asks to update on open.
+    fn contents(&mut self) {
+        let v = self.view;
+        let p = self
+            .para("TOCHeading")
             .page_break_before(true)
-            .add_run(text_run(Run::new(), &self.label("contents")))];
-        let width = self.ctx.sheet.text_width();
-        for (level, text, bookmark) in &self.toc {
-            let link =
-                Hyperlink::new(bookmark, HyperlinkType::Anchor)
-                    .add_run(text_run(Run::new(), text))
-                    .add_run(Run::new().add_tab())
-                    .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
-                    .add_run(Run::new().add_instr_text(InstrText::PAGEREF(
-                        InstrPAGEREF::new(bookmark).hyperlink(),
-                    )))
-                    .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
-                    .add_run(Run::new().add_text("-"))
-                    .add_run(Run::new().add_field_char(FieldCharType::End, false));
-            out.push(
-                Paragraph::new()
-                    .style(&format!("TOC{}", level.min(&2)))
-                    .add_tab(
-                        Tab::new()
-                            .val(TabValueType::Right)
-                            .leader(TabLeaderType::Dot)
-                            .pos(width),
-                    )
-                    .add_hyperlink(link),
-            );
-        }
-        out
-    }
-
-    fn purpose(&mut self) {
-        let s = self.s;
-        let label = self.label("purpose");
-        self.heading(1, &label, "_purpose", true, true);
-        if !s.reasons.is_empty() {
-            let label = self.label("reasons");
-            self.push(
-                Paragraph::new()
-                    .style("BodyHeading")
-                    .add_run(text_run(Run::new(), &label)),
-            );
-            for reason in &s.reasons {
-                let (id, name) = self.ctx.bookmark(&format!("_reason-{}", reason.id.value));
-                self.push(
-                    Paragraph::new()
-                        .style("ReasonTitle")
-                        .add_bookmark_start(id, &name)
-                        .add_run(text_run(Run::new(), &reason.title))
-                        .add_bookmark_end(id),
-                );
-                let mut items = Vec::new();
-                for item in &reason.items {
-                    let mut text = item.title.clone();
-                    if let Some(note) = &item.note {
-                        text.push_str(&format!("（{note}）"));
-                    }
-                    items.push(text);
-                    for r in &item.references {
-                        if let Some(r) = s.reference(&r.value) {
-                            items.push(format!("{}：{}", self.label("cited"), citation(r)));
-                        }
-                    }
-                }
-                self.bullets(&items, 0);
-                let body = self.ctx.blocks(&reason.body, 420);
-                self.body.extend(body);
-                for r in &reason.references {
-                    if let Some(r) = s.reference(&r.value) {
-                        self.citation_line(r, 420);
-                    }
-                }
-                let citing: Vec<&RevisionPoint> = self
-                    .ix
-                    .by_reason
-                    .get(reason.id.value.as_str())
-                    .cloned()
-                    .unwrap_or_default();
-                for p in citing {
-                    self.point_link_line(&self.label("related_points"), p, 420);
-                }
-            }
-        }
-        if !s.general_notes.is_empty() {
-            let label = self.label("general");
-            self.push(
-                Paragraph::new()
-                    .style("BodyHeading")
-                    .add_run(text_run(Run::new(), &label)),
-            );
-            for note in &s.general_notes {
-                let body = self.ctx.blocks(note, 0);
-                self.body.extend(body);
-            }
-        }
-    }
-
-    fn bullets(&mut self, items: &[String], indent: i32) {
-        if items.is_empty() {
-            return;
-        }
-        let blocks = vec![crate::model::Block::List {
-            ordered: false,
-            start: 1,
-            items: items
-                .iter()
-                .map(|t| {
-                    vec![crate::model::Block::Paragraph(vec![
-                        crate::model::Inline::Text(t.clone()),
-                    ])]
-                })
-                .collect(),
-        }];
-        let elements = self.ctx.blocks(&blocks, indent);
-        self.body.extend(elements);
-    }
-
-    fn point_link_line(&mut self, label: &str, p: &RevisionPoint, indent: i32) {
-        let name = self.ctx.bookmark_name(&p.id.value);
-        let text = format!(
-            "{}（{}）",
-            p.topic.title,
-            heading(self.s, p, &self.styles.labels)
-        );
-        let para = Paragraph::new()
-            .style("Meta")
-            .indent(Some(indent), None, None, None)
-            .add_run(text_run(Run::new(), &format!("{label}：")))
-            .add_hyperlink(
-                Hyperlink::new(name, HyperlinkType::Anchor)
-                    .add_run(text_run(Run::new().style("Hyperlink"), &text)),
-            );
-        self.push(para);
-    }
-
-    fn citation_line(&mut self, r: &crate::model::Reference, indent: i32) {
-        let mut p = Paragraph::new()
-            .style("Meta")
-            .indent(Some(indent), None, None, None)
-            .add_run(text_run(
-                Run::new(),
-                &format!("{}：{}", self.label("cited"), citation(r)),
-            ));
-        p = self.address(
-            p,
-            r.url.as_ref().map(|u| u.value.as_str()),
-            r.file.as_ref().map(|f| f.value.as_str()),
-        );
+            .add_run(text_run(Run::new(), &v.labels.section.contents));
         self.push(p);
-    }
-
-    /// Appends an address (as a link) or a file name to a paragraph.
-    fn address(&self, p: Paragraph, url: Option<&str>, file: Option<&str>) -> Paragraph {
-        match (url, file) {
-            (Some(url), _) => p.add_run(Run::new().add_text(" ")).add_hyperlink(
-                Hyperlink::new(url, HyperlinkType::External)
-                    .add_run(text_run(Run::new().style("Hyperlink"), url)),
-            ),
-            (None, Some(file)) => p.add_run(text_run(
-                Run::new(),
-                &format!(" [{}：{file}]", self.label("file")),
-            )),
-            (None, None) => p,
+        let mut entries: Vec<(u8, &Heading)> = Vec::new();
+        for e in &v.outline {
+            entries.push((1, &e.heading));
+            entries.extend(e.children.iter().map(|c| (2, c)));
         }
-    }
-
-    fn points_table(&mut self) {
-        let s = self.s;
-        let label = self.label("points_table");
-        self.heading(1, &label, "_points-table", true, true);
-        let width = self.ctx.sheet.text_width();
-        // 対象 | 頁 | 対応 | 題名 | 担当 | 状態
-        let weights = [16usize, 14, 10, 36, 14, 10];
-        let mut grid: Vec<usize> = weights.iter().map(|w| width * w / 100).collect();
-        grid[3] += width - grid.iter().sum::<usize>();
-        let labels =
-            ["target", "pages", "action", "title", "owners", "status"].map(|k| self.label(k));
-        let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
-        let mut rows = vec![self.header_row(&label_refs, &grid)];
-        for p in s.points() {
-            let name = self.ctx.bookmark_name(&p.id.value);
-            let targets = p
-                .targets
-                .iter()
-                .map(|t| {
-                    s.section(&t.value)
-                        .map_or(t.value.clone(), |x| x.label.clone())
-                })
-                .collect::<Vec<_>>()
-                .join("、");
-            let title_cell = TableCell::new()
-                .add_paragraph(
-                    Paragraph::new().style("TableText").add_hyperlink(
-                        Hyperlink::new(name, HyperlinkType::Anchor)
-                            .add_run(text_run(Run::new().style("Hyperlink"), &p.topic.title)),
-                    ),
-                )
-                .width(grid[3], WidthType::Dxa);
-            let labels = &self.styles.labels;
-            rows.push(TableRow::new(vec![
-                self.cell(&targets, grid[0]),
-                self.cell(&pages(&p.pages), grid[1]),
-                self.cell(&labels.action(p.action.value.key()), grid[2]),
-                title_cell,
-                self.cell(&owners(s, &p.topic.owners, labels).join("、"), grid[4]),
-                self.cell(&labels.status(p.status.key()), grid[5]),
-            ]));
-        }
-        self.body.add(Element::Table(Box::new(grid_table(
-            rows,
-            grid,
-            self.ctx.sheet,
-        ))));
-    }
-
-    fn part(&mut self, part: &crate::model::Part) {
-        let title = if part.title == part.label {
-            part.label.clone()
-        } else {
-            format!("{}　{}", part.label, part.title)
-        };
-        self.heading(1, &title, &format!("_part-{}", part.id.value), true, true);
-        let owners = owners(self.s, &part.owners, &self.styles.labels);
-        if !owners.is_empty() {
-            let line = format!("{}：{}", self.label("owners"), owners.join("、"));
-            self.text(Some("Meta"), &line);
-        }
-        for note in &part.notes {
-            self.text(Some("Meta"), &format!("※{note}"));
-        }
-        let body = self.ctx.blocks(&part.body, 0);
-        self.body.extend(body);
-        if part.points.is_empty() {
-            let label = self.label("no_points");
-            self.text(None, &label);
-        }
-        for point in &part.points {
-            self.point(point);
-        }
-        if !part.topics.is_empty() {
-            let label = self.label("part_topics");
-            self.push(
-                Paragraph::new()
-                    .style("BodyHeading")
-                    .add_run(text_run(Run::new(), &label)),
-            );
-            for topic in &part.topics {
-                self.topics(topic, 1, &format!("_part-{}", part.id.value));
+        let last = entries.len().saturating_sub(1);
+        for (i, (level, h)) in entries.into_iter().enumerate() {
+            let mut p = self.para(&format!("TOC{level}"));
+            if i == 0 {
+                p = p
+                    .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+                    .add_run(Run::new().add_instr_text(InstrText::Unsupported(
+                        r#" TOC \o "1-2" \h \z \u "#.into(),
+                    )))
+                    .add_run(Run::new().add_field_char(FieldCharType::Separate, false));
             }
-        }
-    }
-
-    fn point(&mut self, p: &RevisionPoint) {
-        let s = self.s;
-        let labels = &self.styles.labels;
-        let head = heading(s, p, labels);
-        let toc_text = format!("{head}　{}", p.topic.title);
-        self.heading_with_toc_text(2, &head, &toc_text, &p.id.value, true, false);
-        let mut rows: Vec<(String, Vec<MetaValue>)> = vec![(
-            self.label("title"),
-            vec![MetaValue::Text(p.topic.title.clone())],
-        )];
-        let mut action = labels.action(p.action.value.key());
-        if let Some(note) = &p.action_note {
-            action.push_str(&format!("（{note}）"));
-        }
-        rows.push((self.label("action"), vec![MetaValue::Text(action)]));
-        let owner_names = owners(s, &p.topic.owners, labels);
-        if !owner_names.is_empty() {
-            rows.push((
-                self.label("owners"),
-                vec![MetaValue::Text(owner_names.join("、"))],
-            ));
-        }
-        let mut priority = p.topic.priority.map(|n| n.to_string()).unwrap_or_default();
-        if !p.topic.markers.is_empty() {
-            if !priority.is_empty() {
-                priority.push(' ');
-            }
-            priority.push_str(&p.topic.markers.join(" "));
-        }
-        if !priority.is_empty() {
-            rows.push((self.label("priority"), vec![MetaValue::Text(priority)]));
-        }
-        rows.push((
-            self.label("status"),
-            vec![MetaValue::Text(labels.status(p.status.key()))],
-        ));
-        let reasons: Vec<MetaValue> = p
-            .reasons
-            .iter()
-            .map(|r| {
-                let title = s
-                    .reason(&r.value)
-                    .map_or(r.value.clone(), |x| x.title.clone());
-                MetaValue::Link(title, format!("_reason-{}", r.value))
-            })
-            .collect();
-        if !reasons.is_empty() {
-            rows.push((self.label("reason"), reasons));
-        }
-        if let Some(parent) = p.parent.as_ref().and_then(|x| s.point(&x.value)) {
-            rows.push((
-                self.label("parent"),
-                vec![MetaValue::Link(
-                    parent.topic.title.clone(),
-                    parent.id.value.clone(),
-                )],
-            ));
-        }
-        let children: Vec<MetaValue> = self
-            .ix
-            .children
-            .get(p.id.value.as_str())
-            .map(|cs| {
-                cs.iter()
-                    .map(|c| MetaValue::Link(c.topic.title.clone(), c.id.value.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !children.is_empty() {
-            rows.push((self.label("children"), children));
-        }
-        // A compact meta block: the title, then the facts on one line and the links on
-        // another (a table per point would triple the size of the document).
-        let mut rows = rows.into_iter();
-        if let Some((_, title)) = rows.next() {
-            let title = title.into_iter().next().map(|v| match v {
-                MetaValue::Text(t) | MetaValue::Link(t, _) => t,
-            });
-            self.text(Some("PointTitle"), title.as_deref().unwrap_or_default());
-        }
-        let (facts, links): (Vec<_>, Vec<_>) =
-            rows.partition(|(_, values)| values.iter().all(|v| matches!(v, MetaValue::Text(_))));
-        for group in [facts, links] {
-            if group.is_empty() {
-                continue;
-            }
-            let mut line = Paragraph::new().style("PointMeta");
-            for (i, (label, values)) in group.into_iter().enumerate() {
-                if i > 0 {
-                    line = line.add_run(Run::new().add_text("　｜　"));
-                }
-                line = line.add_run(text_run(Run::new(), &format!("{label}：")).bold());
-                for (k, v) in values.into_iter().enumerate() {
-                    if k > 0 {
-                        line = line.add_run(Run::new().add_text("、"));
-                    }
-                    line = match v {
-                        MetaValue::Text(t) => line.add_run(text_run(Run::new(), &t)),
-                        MetaValue::Link(t, anchor) => {
-                            let name = self.ctx.bookmark_name(&anchor);
-                            line.add_hyperlink(
-                                Hyperlink::new(name, HyperlinkType::Anchor)
-                                    .add_run(text_run(Run::new().style("Hyperlink"), &t)),
-                            )
-                        }
-                    };
-                }
-            }
-            self.push(line);
-        }
-        self.topic_content(&p.topic);
-        for topic in &p.topic.topics {
-            self.topics(topic, 1, &p.id.value);
-        }
-    }
-
-    /// A topic's notes, wording, body and citations.
-    fn topic_content(&mut self, t: &Topic) {
-        for note in &t.notes {
-            self.text(Some("Meta"), &format!("※{note}"));
-        }
-        if t.before.is_some() || t.after.is_some() {
-            let width = self.ctx.sheet.text_width();
-            let grid = vec![width / 2, width - width / 2];
-            let header = self.header_row(&[&self.label("before"), &self.label("after")], &grid);
-            let row = TableRow::new(vec![
-                self.cell(t.before.as_deref().unwrap_or(""), grid[0]),
-                self.cell(t.after.as_deref().unwrap_or(""), grid[1]),
-            ]);
-            let table = grid_table(vec![header, row], grid, self.ctx.sheet);
-            self.body.add(Element::Table(Box::new(table)));
-            self.push(Paragraph::new().style("Spacer"));
-        }
-        let body = self.ctx.blocks(&t.body, 0);
-        self.body.extend(body);
-        for r in &t.references {
-            if let Some(r) = self.s.reference(&r.value) {
-                self.citation_line(r, 0);
-            }
-        }
-    }
-
-    /// A nested topic and its descendants, as headings of decreasing level.
-    fn topics(&mut self, root: &Topic, base_depth: usize, owner_anchor: &str) {
-        let mut stack = vec![(root, base_depth)];
-        while let Some((t, depth)) = stack.pop() {
-            self.topic_counter += 1;
-            let level = (2 + depth).min(6);
-            let anchor = t.id.as_ref().map_or_else(
-                || format!("_{owner_anchor}-t{}", self.topic_counter),
-                |i| i.value.clone(),
-            );
-            let mut title = t.title.clone();
-            if let Some(pr) = t.priority {
-                title.push_str(&format!(" 〔{pr}〕"));
-            }
-            if !t.markers.is_empty() {
-                title.push(' ');
-                title.push_str(&t.markers.join(" "));
-            }
-            self.heading(level, &title, &anchor, false, false);
-            let owner_names = owners(self.s, &t.owners, &self.styles.labels);
-            if !owner_names.is_empty() {
-                let line = format!("{}：{}", self.label("owners"), owner_names.join("、"));
-                self.text(Some("Meta"), &line);
-            }
-            self.topic_content(t);
-            for child in t.topics.iter().rev() {
-                stack.push((child, depth + 1));
-            }
-        }
-    }
-
-    fn references(&mut self) {
-        let s = self.s;
-        if s.references.is_empty() {
-            return;
-        }
-        let label = self.label("references");
-        self.heading(1, &label, "_references", true, true);
-        let list = vec![crate::model::Block::List {
-            ordered: true,
-            start: 1,
-            items: s
-                .references
-                .iter()
-                .map(|r| {
-                    vec![crate::model::Block::Paragraph(vec![
-                        crate::model::Inline::Text(citation(r)),
-                    ])]
-                })
-                .collect(),
-        }];
-        // Render the numbered list, then attach each address to its item.
-        let elements = self.ctx.blocks(&list, 0);
-        for (element, r) in elements.into_iter().zip(&s.references) {
-            let Element::Paragraph(p) = element else {
-                continue;
-            };
-            let (id, name) = self.ctx.bookmark(&format!("_ref-{}", r.id.value));
-            let mut p = p.add_bookmark_start(id, &name).add_bookmark_end(id);
-            p = self.address(
-                p,
-                r.url.as_ref().map(|u| u.value.as_str()),
-                r.file.as_ref().map(|f| f.value.as_str()),
-            );
-            if let Some(note) = &r.note {
-                p = p.add_run(text_run(Run::new(), &format!("（{note}）")));
+            let link = Hyperlink::new(&h.anchor.bookmark, HyperlinkType::Anchor)
+                .add_run(text_run(Run::new(), &h.text));
+            p = p.add_hyperlink(link);
+            if i == last {
+                p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
             }
             self.push(p);
         }
     }
 
-    fn appendix(&mut self) {
-        let s = self.s;
-        if !s.links.is_empty() || !s.related.is_empty() {
-            let label = self.label("forms");
-            self.heading(1, &label, "_forms", true, true);
-            for link in &s.links {
-                self.document_link(link, 0);
+    fn section(&mut self, entry: &OutlineEntry) {
+        let v = self.view;
+        let page_break = match entry.kind {
+            SectionKind::Part => entry.index.is_some_and(|i| !v.parts[i].points.is_empty()),
+            SectionKind::Team | SectionKind::Floating => false,
+            _ => true,
+        };
+        self.heading(&entry.heading, page_break, true);
+        match entry.kind {
+            SectionKind::History => self.history(),
+            SectionKind::Purpose => self.purpose(),
+            SectionKind::Points => self.points_table(),
+            SectionKind::Part => {
+                if let Some(i) = entry.index {
+                    self.part(i);
+                }
             }
-            for related in &s.related {
-                let mut p = Paragraph::new().style("ReasonTitle").add_run(text_run(
-                    Run::new(),
-                    &format!("{} {}", related.id.value, related.title),
-                ));
-                p = self.address(p, related.url.as_ref().map(|u| u.value.as_str()), None);
-                self.push(p);
-                for link in &related.links {
-                    self.document_link(link, 420);
+            SectionKind::References => self.references(),
+            SectionKind::Forms => self.forms(),
+            SectionKind::Team => {
+                let names: Vec<String> = v.team.iter().map(|m| m.name.clone()).collect();
+                self.bullets(&names);
+            }
+            SectionKind::Floating => self.floating(),
+        }
+    }
+
+    /// A bordered table on a fixed grid, with cell padding.
+    fn grid_table(&self, rows: Vec<TableRow>, grid: Vec<usize>) -> Table {
+        let width = grid.iter().sum();
+        let sheet = self.sheet;
+        let border = |p| {
+            TableBorder::new(p)
+                .border_type(docx_rs::BorderType::Single)
+                .size(4)
+                .color(&sheet.colors.table_border)
+        };
+        let side = mm(sheet.spacing.cell_padding_mm).max(0) as usize;
+        let top = mm(sheet.spacing.cell_padding_top_mm).max(0) as usize;
+        Table::new(rows)
+            .set_grid(grid)
+            .width(width, WidthType::Dxa)
+            .margins(
+                TableCellMargins::new()
+                    .margin_top(top, WidthType::Dxa)
+                    .margin_bottom(top, WidthType::Dxa)
+                    .margin_left(side, WidthType::Dxa)
+                    .margin_right(side, WidthType::Dxa),
+            )
+            .set_borders(
+                TableBorders::new()
+                    .set(border(TableBorderPosition::Top))
+                    .set(border(TableBorderPosition::Bottom))
+                    .set(border(TableBorderPosition::Left))
+                    .set(border(TableBorderPosition::Right))
+                    .set(border(TableBorderPosition::InsideH))
+                    .set(border(TableBorderPosition::InsideV)),
+            )
+    }
+
+    /// A table of plain text: a header row of labels, then rows of cells (each a paragraph).
+    fn table(&mut self, labels: &[&str], grid: &[usize], rows: Vec<Vec<Paragraph>>) {
+        let mut table_rows = Vec::with_capacity(rows.len() + 1);
+        let header = labels
+            .iter()
+            .zip(grid)
+            .map(|(l, w)| {
+                let p = self.para("TableHeader").add_run(text_run(Run::new(), l));
+                self.cell(p, *w, true)
+            })
+            .collect();
+        table_rows.push(TableRow::new(header).cant_split());
+        for row in rows {
+            let cells = row
+                .into_iter()
+                .zip(grid)
+                .map(|(p, w)| self.cell(p, *w, false))
+                .collect();
+            table_rows.push(TableRow::new(cells).cant_split());
+        }
+        let t = self.grid_table(table_rows, grid.to_vec());
+        self.push_table(t);
+    }
+
+    fn cell_text(&mut self, text: &str) -> Paragraph {
+        self.para("TableText").add_run(text_run(Run::new(), text))
+    }
+
+    /// A cell paragraph with one line per item (ids and page ranges never break inside).
+    fn cell_lines(&mut self, lines: &[&str]) -> Paragraph {
+        let mut p = self.para("TableText");
+        for (i, line) in lines.iter().enumerate() {
+            let mut run = Run::new();
+            if i > 0 {
+                run = run.add_break(docx_rs::BreakType::TextWrapping);
+            }
+            p = p.add_run(text_run(run, line));
+        }
+        p
+    }
+
+    /// Column widths from weights over the text width (the last column takes the rest).
+    fn grid(&self, weights: &[i32]) -> Vec<usize> {
+        let width = self.sheet.text_width().max(weights.len() as i32 * 300);
+        let total: i32 = weights.iter().sum();
+        let mut grid: Vec<usize> = weights
+            .iter()
+            .map(|w| (width * w / total) as usize)
+            .collect();
+        let used: usize = grid.iter().sum();
+        if let Some(last) = grid.last_mut() {
+            *last += width as usize - used;
+        }
+        grid
+    }
+
+    fn history(&mut self) {
+        let v = self.view;
+        let l = &v.labels;
+        if v.history.is_empty() {
+            self.text("Meta", &l.text.no_history);
+            return;
+        }
+        let grid = self.grid(&[24, 76]);
+        let rows = v
+            .history
+            .iter()
+            .map(|h| vec![self.cell_text(&h.date.text), self.cell_text(&h.summary)])
+            .collect();
+        self.table(&[&l.field.date, &l.field.summary], &grid, rows);
+    }
+
+    fn purpose(&mut self) {
+        let v = self.view;
+        if let Some(h) = &v.purpose.reasons {
+            self.heading(h, false, false);
+            for r in &v.reasons {
+                self.heading(&r.heading, false, false);
+                for item in &r.items {
+                    let num = self.new_list(false, 0, 1);
+                    let p = self
+                        .para("ListParagraph")
+                        .numbering(NumberingId::new(num), IndentLevel::new(0))
+                        .add_run(text_run(Run::new(), &item.text));
+                    self.push(p);
+                    self.cites(&item.references, false);
+                }
+                let body = v.body(r.body);
+                self.blocks(body, 0);
+                self.cites(&r.references, true);
+                if !r.points.is_empty() {
+                    let label = v.labels.field.related_points.clone();
+                    self.text("Label", &label);
+                    self.point_list(&r.points);
                 }
             }
         }
-        if !s.team.is_empty() {
-            let label = self.label("team");
-            self.heading(1, &label, "_team", true, false);
-            let names: Vec<String> = s.team.iter().map(|m| m.name.clone()).collect();
-            self.bullets(&names, 0);
+        if let Some(h) = &v.purpose.general {
+            self.heading(h, false, false);
+            let num = self.new_list(false, 0, 1);
+            for &n in &v.general_notes {
+                // Each note is one list item: its first paragraph carries the bullet.
+                let body = v.body(Some(n));
+                let mut rest = body;
+                if let Some(crate::view::Block::Paragraph { content }) = body.first() {
+                    let p = self
+                        .para("ListParagraph")
+                        .numbering(NumberingId::new(num), IndentLevel::new(0));
+                    let p = self.inlines(p, content, Style::default());
+                    self.push(p);
+                    rest = &body[1..];
+                }
+                self.blocks(rest, blocks::LIST_INDENT);
+            }
         }
-        if !s.floating_topics.is_empty() {
-            let label = self.label("floating");
-            self.heading(1, &label, "_floating", true, false);
-            let items: Vec<String> = s
-                .floating_topics
+    }
+
+    /// A bullet list of links to revision points, each with its place.
+    fn point_list(&mut self, points: &[usize]) {
+        let v = self.view;
+        let num = self.new_list(false, 0, 1);
+        for &i in points {
+            let p = &v.points[i];
+            let place = format::parenthesize(&p.action_phrase, &v.labels);
+            let para = self
+                .para("ListParagraph")
+                .numbering(NumberingId::new(num), IndentLevel::new(0))
+                .add_hyperlink(self.anchor_link(&p.heading.anchor, &p.title))
+                .add_run(text_run(Run::new().style("MetaText"), &place));
+            self.push(para);
+        }
+    }
+
+    fn bullets(&mut self, items: &[String]) {
+        let num = self.new_list(false, 0, 1);
+        for item in items {
+            let p = self
+                .para("ListParagraph")
+                .numbering(NumberingId::new(num), IndentLevel::new(0))
+                .add_run(text_run(Run::new(), item));
+            self.push(p);
+        }
+    }
+
+    /// Cited documents: with `label`, under the label 参考文献 as a list; without, as
+    /// lines under a list item.
+    fn cites(&mut self, references: &[usize], label: bool) {
+        if references.is_empty() {
+            return;
+        }
+        let v = self.view;
+        if label {
+            self.text("Label", &v.labels.field.references);
+        }
+        let num = self.new_list(false, usize::from(!label), 1);
+        for &i in references {
+            let p = self
+                .para("ListParagraph")
+                .numbering(NumberingId::new(num), IndentLevel::new(usize::from(!label)));
+            let p = self.citation(p, i);
+            self.push(p);
+        }
+    }
+
+    /// A citation: the house form, linked to its address, then its file name.
+    fn citation(&mut self, mut p: Paragraph, i: usize) -> Paragraph {
+        let v = self.view;
+        let r = &v.references[i];
+        match &r.url {
+            Some(url) => {
+                let link = self
+                    .external_link(url)
+                    .add_run(text_run(Run::new().style("Hyperlink"), &r.citation));
+                p = p.add_hyperlink(link);
+            }
+            None => p = p.add_run(text_run(Run::new(), &r.citation)),
+        }
+        if let Some(file) = &r.file {
+            let text = format::parenthesize(&self.field(&v.labels.field.file, file), &v.labels);
+            p = p.add_run(text_run(Run::new(), &text));
+        }
+        p
+    }
+
+    fn points_table(&mut self) {
+        let v = self.view;
+        let l = &v.labels;
+        if v.points.is_empty() {
+            self.text("Meta", &l.text.no_points);
+            return;
+        }
+        // 対象 | 頁 | 対応 | 題名 | 担当 | 状態: the target and page columns fit the
+        // book's ids (Information6-6) and ranges without breaking them.
+        let grid = self.grid(&[21, 15, 7, 36, 13, 8]);
+        let labels = [
+            l.field.target.as_str(),
+            &l.field.pages,
+            &l.field.action,
+            &l.field.title,
+            &l.field.owners,
+            &l.field.status,
+        ];
+        let mut rows = Vec::with_capacity(v.points.len());
+        for p in &v.points {
+            let title = self
+                .para("TableText")
+                .add_hyperlink(self.anchor_link(&p.heading.anchor, &p.title));
+            let targets: Vec<&str> = p.targets.iter().map(|t| t.value.as_str()).collect();
+            let pages: Vec<&str> = if p.page_list.is_empty() {
+                vec![&l.text.none]
+            } else {
+                p.page_list.iter().map(String::as_str).collect()
+            };
+            let owners = if p.owners_text.is_empty() {
+                &l.text.none
+            } else {
+                &p.owners_text
+            };
+            rows.push(vec![
+                self.cell_lines(&targets),
+                self.cell_lines(&pages),
+                self.cell_text(&p.action_label),
+                title,
+                self.cell_text(owners),
+                self.cell_text(&p.status_label),
+            ]);
+        }
+        self.table(&labels, &grid, rows);
+    }
+
+    fn part(&mut self, index: usize) {
+        let v = self.view;
+        let part = &v.parts[index];
+        let l = &v.labels;
+        if !part.owners_text.is_empty() {
+            let line = self.field(&l.field.owners, &part.owners_text);
+            self.text("Meta", &line);
+        }
+        for n in &part.notes {
+            self.text("Meta", &fill(&l.format.note, &[("text", n)]));
+        }
+        self.blocks(v.body(part.body), 0);
+        if part.points.is_empty() {
+            self.text("Meta", &l.text.no_points);
+        }
+        for &i in &part.points {
+            self.point(&v.points[i]);
+        }
+        if let Some(h) = &part.topics_heading {
+            self.heading(h, false, false);
+            for t in &part.topics {
+                self.topic(t);
+            }
+        }
+    }
+
+    fn point(&mut self, p: &PointView) {
+        let v = self.view;
+        let l = &v.labels;
+        self.heading(&p.heading, false, true);
+        // The meta line: place and action, owners, priority and markers, status.
+        let bar = &l.format.meta_separator;
+        let mut meta = self
+            .para("PointMeta")
+            .add_run(text_run(Run::new().bold(), &p.action_phrase));
+        if !p.owners_text.is_empty() {
+            meta = meta.add_run(text_run(Run::new(), bar)).add_run(text_run(
+                Run::new(),
+                &self.field(&l.field.owners, &p.owners_text),
+            ));
+        }
+        if p.priority.is_some() || !p.markers.is_empty() {
+            meta = meta.add_run(text_run(Run::new(), bar));
+            meta = self.badges(meta, p.priority.as_ref(), &p.markers);
+        }
+        meta = meta.add_run(text_run(Run::new(), bar)).add_run(text_run(
+            Run::new(),
+            &self.field(&l.field.status, &p.status_label),
+        ));
+        self.push(meta);
+        // The links line: reasons, the point above, the points below.
+        let mut groups: Vec<(&str, Vec<(&Anchor, &str)>)> = Vec::new();
+        if !p.reasons.is_empty() {
+            let links = p
+                .reasons
                 .iter()
-                .map(|f| {
-                    let mut t = f.title.clone().unwrap_or_else(|| self.label("untitled"));
-                    if let Some(p) = f.priority {
-                        t.push_str(&format!(" 〔{p}〕"));
-                    }
-                    if !f.markers.is_empty() {
-                        t.push(' ');
-                        t.push_str(&f.markers.join(" "));
-                    }
-                    if let Some(note) = &f.note {
-                        t.push_str(&format!(" — {note}"));
-                    }
-                    t
+                .map(|&r| {
+                    (
+                        &v.reasons[r].heading.anchor,
+                        v.reasons[r].heading.text.as_str(),
+                    )
                 })
                 .collect();
-            self.bullets(&items, 0);
+            groups.push((&l.field.reasons, links));
+        }
+        if let Some(parent) = p.parent {
+            let q = &v.points[parent];
+            groups.push((&l.field.parent, vec![(&q.heading.anchor, q.title.as_str())]));
+        }
+        if !p.children.is_empty() {
+            let links = p
+                .children
+                .iter()
+                .map(|&c| (&v.points[c].heading.anchor, v.points[c].title.as_str()))
+                .collect();
+            groups.push((&l.field.children, links));
+        }
+        if !groups.is_empty() {
+            let mut line = self.para("PointMeta");
+            for (g, (label, links)) in groups.into_iter().enumerate() {
+                if g > 0 {
+                    line = line.add_run(text_run(Run::new(), bar));
+                }
+                line = line.add_run(text_run(Run::new(), &self.field(label, "")));
+                for (k, (anchor, text)) in links.into_iter().enumerate() {
+                    if k > 0 {
+                        line = line.add_run(text_run(Run::new(), &l.format.list_separator));
+                    }
+                    line = line.add_hyperlink(self.anchor_link(anchor, text));
+                }
+            }
+            self.push(line);
+        }
+        self.wording(&p.notes, p.before.as_deref(), p.after.as_deref());
+        self.blocks(v.body(p.body), 0);
+        self.cites(&p.references, true);
+        for t in &p.topics {
+            self.topic(t);
         }
     }
 
-    fn document_link(&mut self, link: &DocumentLink, indent: i32) {
-        let p = Paragraph::new()
-            .indent(Some(indent), None, None, None)
-            .add_run(text_run(Run::new(), &format!("{}：", link.label)));
-        let p = match (&link.url, &link.file) {
-            (Some(url), file) => {
-                let p = match file {
-                    Some(file) => p.add_run(text_run(Run::new(), &format!("{} ", file.value))),
-                    None => p,
-                };
-                p.add_hyperlink(
-                    Hyperlink::new(&url.value, HyperlinkType::External)
-                        .add_run(text_run(Run::new().style("Hyperlink"), &url.value)),
-                )
+    /// Priority and markers, the markers in a face that has their glyphs.
+    fn badges(
+        &self,
+        mut p: Paragraph,
+        priority: Option<&crate::view::PriorityView>,
+        markers: &[crate::view::MarkerView],
+    ) -> Paragraph {
+        if let Some(pr) = priority {
+            p = p.add_run(text_run(Run::new(), &pr.label));
+        }
+        for (i, m) in markers.iter().enumerate() {
+            if priority.is_some() || i > 0 {
+                p = p.add_run(Run::new().add_text(" "));
             }
-            (None, Some(file)) => p.add_run(text_run(Run::new(), &file.value)),
-            (None, None) => p,
-        };
+            p = p.add_run(text_run(Run::new().style("Marker"), &m.text));
+        }
+        p
+    }
+
+    /// Notes on what changes, and the old and new wording side by side.
+    fn wording(&mut self, notes: &[String], before: Option<&str>, after: Option<&str>) {
+        let l = &self.view.labels;
+        for n in notes {
+            self.text("Meta", &fill(&l.format.note, &[("text", n)]));
+        }
+        if before.is_some() || after.is_some() {
+            let grid = self.grid(&[50, 50]);
+            let row = vec![
+                self.cell_text(before.unwrap_or_default()),
+                self.cell_text(after.unwrap_or_default()),
+            ];
+            self.table(&[&l.field.before, &l.field.after], &grid, vec![row]);
+        }
+    }
+
+    fn topic(&mut self, t: &TopicView) {
+        let v = self.view;
+        let l = &v.labels;
+        self.heading(&t.heading, false, false);
+        if t.priority.is_some() || !t.markers.is_empty() || !t.owners_text.is_empty() {
+            let mut meta = self.para("PointMeta");
+            meta = self.badges(meta, t.priority.as_ref(), &t.markers);
+            if !t.owners_text.is_empty() {
+                if t.priority.is_some() || !t.markers.is_empty() {
+                    meta = meta.add_run(text_run(Run::new(), &l.format.meta_separator));
+                }
+                meta = meta.add_run(text_run(
+                    Run::new(),
+                    &self.field(&l.field.owners, &t.owners_text),
+                ));
+            }
+            self.push(meta);
+        }
+        self.wording(&t.notes, t.before.as_deref(), t.after.as_deref());
+        self.blocks(v.body(t.body), 0);
+        self.cites(&t.references, true);
+    }
+
+    fn references(&mut self) {
+        let v = self.view;
+        let num = self.new_list(true, 0, 1);
+        for r in &v.references {
+            let p = self
+                .para("ListParagraph")
+                .numbering(NumberingId::new(num), IndentLevel::new(0))
+                .add_run(text_run(Run::new(), &r.citation));
+            let mut p = self.bookmarked(p, &r.anchor);
+            if let Some(url) = &r.url {
+                p = p
+                    .add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping))
+                    .add_hyperlink(self.url_link(url));
+            }
+            let mut lines: Vec<String> = Vec::new();
+            if let Some(file) = &r.file {
+                lines.push(self.field(&v.labels.field.file, file));
+            }
+            if let Some(note) = &r.note {
+                lines.push(fill(&v.labels.format.note, &[("text", note)]));
+            }
+            for line in lines {
+                p = p
+                    .add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping))
+                    .add_run(text_run(Run::new(), &line));
+            }
+            self.push(p);
+            if !r.cited_by.is_empty() {
+                let mut line = self
+                    .para("Meta")
+                    .indent(Some(blocks::LIST_INDENT), None, None, None)
+                    .add_run(text_run(
+                        Run::new(),
+                        &self.field(&v.labels.field.cited_by, ""),
+                    ));
+                for (k, &c) in r.cited_by.iter().enumerate() {
+                    if k > 0 {
+                        line = line.add_run(text_run(Run::new(), &v.labels.format.list_separator));
+                    }
+                    let q = &v.points[c];
+                    line = line.add_hyperlink(self.anchor_link(&q.heading.anchor, &q.title));
+                }
+                self.push(line);
+            }
+        }
+    }
+
+    fn link_line(&mut self, link: &crate::view::LinkView, indent: i32) {
+        let mut p = self
+            .para_unstyled()
+            .indent(Some(indent), None, None, None)
+            .add_run(text_run(Run::new(), &self.field(&link.label, "")));
+        if let Some(file) = &link.file {
+            p = p.add_run(text_run(Run::new(), file));
+        }
+        if let Some(url) = &link.url {
+            p = p
+                .add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping))
+                .add_hyperlink(self.url_link(url));
+        }
         self.push(p);
+    }
+
+    fn forms(&mut self) {
+        let v = self.view;
+        for link in &v.forms {
+            self.link_line(link, 0);
+        }
+        if let Some(h) = &v.related_heading {
+            self.heading(h, false, false);
+            for r in &v.related {
+                let mut p = self
+                    .para("BodyHeading")
+                    .add_run(text_run(Run::new(), &format!("{} ", r.id)));
+                p = match &r.url {
+                    Some(url) => {
+                        let target = LinkTarget::Url { url: url.clone() };
+                        let link = self.hyperlink(&target);
+                        match link {
+                            Some(link) => p.add_hyperlink(
+                                link.add_run(text_run(Run::new().style("Hyperlink"), &r.title)),
+                            ),
+                            None => p.add_run(text_run(Run::new(), &r.title)),
+                        }
+                    }
+                    None => p.add_run(text_run(Run::new(), &r.title)),
+                };
+                self.push(p);
+                for link in &r.links {
+                    self.link_line(link, blocks::LIST_INDENT);
+                }
+            }
+        }
+    }
+
+    fn floating(&mut self) {
+        let v = self.view;
+        let num = self.new_list(false, 0, 1);
+        for f in &v.floating_topics {
+            let mut p = self
+                .para("ListParagraph")
+                .numbering(NumberingId::new(num), IndentLevel::new(0))
+                .add_run(text_run(Run::new(), &f.title));
+            if f.priority.is_some() || !f.markers.is_empty() {
+                p = p.add_run(Run::new().add_text(" "));
+                p = self.badges(p, f.priority.as_ref(), &f.markers);
+            }
+            if let Some(note) = &f.note {
+                p = p.add_run(text_run(Run::new(), &format::parenthesize(note, &v.labels)));
+            }
+            self.push(p);
+        }
+    }
+
+    fn section_properties(&self) -> SectionProperty {
+        let page = &self.sheet.page;
+        let mut s = SectionProperty::new()
+            .page_size(PageSize::new().size(mm(page.width_mm) as u32, mm(page.height_mm) as u32))
+            .page_margin(
+                PageMargin::new()
+                    .top(mm(page.margin_top_mm))
+                    .bottom(mm(page.margin_bottom_mm))
+                    .left(mm(page.margin_left_mm))
+                    .right(mm(page.margin_right_mm))
+                    .header(mm(page.header_mm))
+                    .footer(mm(page.footer_mm)),
+            )
+            .title_pg();
+        s.header_reference = Some(docx_rs::HeaderReference::new(
+            "default",
+            package::rid::HEADER,
+        ));
+        s.footer_reference = Some(docx_rs::FooterReference::new(
+            "default",
+            package::rid::FOOTER,
+        ));
+        s
+    }
+
+    fn header(&mut self) -> Header {
+        let p = self
+            .para("Header")
+            .add_run(text_run(Run::new(), &self.view.title));
+        Header::new().add_paragraph(p)
+    }
+
+    /// The footer: the labels' page pattern with PAGE and NUMPAGES fields in it.
+    fn footer(&mut self) -> Footer {
+        let pattern = self.view.labels.format.page_of.clone();
+        let mut p = self.para("Footer");
+        let mut rest = pattern.as_str();
+        while !rest.is_empty() {
+            let next = [("{pages}", true), ("{page}", false)]
+                .into_iter()
+                .filter_map(|(k, total)| rest.find(k).map(|at| (at, k, total)))
+                .min_by_key(|(at, _, _)| *at);
+            match next {
+                Some((at, key, total)) => {
+                    if at > 0 {
+                        p = p.add_run(text_run(Run::new(), &rest[..at]));
+                    }
+                    p = if total {
+                        p.add_num_pages(NumPages::new())
+                    } else {
+                        p.add_page_num(PageNum::new())
+                    };
+                    rest = &rest[at + key.len()..];
+                }
+                None => {
+                    p = p.add_run(text_run(Run::new(), rest));
+                    rest = "";
+                }
+            }
+        }
+        Footer::new().add_paragraph(p)
     }
 }
 
-enum MetaValue {
-    Text(String),
-    Link(String, String),
-}
-
-/// Word's language tag for the supplement's language (`ja` → `ja-JP`).
+/// Word's language tag for the supplement's language (`ja` → `ja-JP`, `en` → `en-US`).
 fn word_language(language: &str) -> String {
     match language {
         "ja" => "ja-JP".into(),
@@ -856,18 +947,8 @@ fn word_language(language: &str) -> String {
     }
 }
 
-fn keywords(s: &Supplement) -> String {
-    let mut words = vec![
-        s.id.value.clone(),
-        s.base_book.title.clone(),
-        "追補資料".to_string(),
-    ];
-    words.extend(s.audience.iter().cloned());
-    words.join(", ")
-}
-
 /// The document date: `SOURCE_DATE_EPOCH` when given, else the manuscript's date.
-fn timestamp(s: &Supplement, options: &RenderOptions) -> String {
+fn timestamp(view: &DocumentView, options: &RenderOptions) -> String {
     match options.source_date_epoch {
         Some(secs) => {
             let days = secs.div_euclid(86_400);
@@ -881,17 +962,13 @@ fn timestamp(s: &Supplement, options: &RenderOptions) -> String {
             )
         }
         None => {
-            let date = s.effective_date().unwrap_or(PartialDate {
-                year: 1970,
-                month: Some(1),
-                day: Some(1),
-            });
-            format!(
-                "{:04}-{:02}-{:02}T00:00:00Z",
-                date.year,
-                date.month.unwrap_or(1),
-                date.day.unwrap_or(1)
-            )
+            // The ISO form holds only what is known: fill in the first month and day.
+            let iso = view.date.as_ref().map_or("1970", |d| d.iso.as_str());
+            let mut parts = iso.split('-');
+            let y = parts.next().unwrap_or("1970");
+            let m = parts.next().unwrap_or("01");
+            let d = parts.next().unwrap_or("01");
+            format!("{y}-{m}-{d}T00:00:00Z")
         }
     }
 }
@@ -910,202 +987,18 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-fn heading_numbering() -> docx_rs::AbstractNumbering {
-    use docx_rs::{Level, LevelJc, LevelSuffixType, LevelText, NumberFormat, Start};
-    docx_rs::AbstractNumbering::new(HEADING_NUM)
-        .add_level(
-            Level::new(
-                0,
-                Start::new(1),
-                NumberFormat::new("decimal"),
-                LevelText::new("%1."),
-                LevelJc::new("left"),
-            )
-            .suffix(LevelSuffixType::Space),
+fn heading_numbering() -> AbstractNumbering {
+    let level = |i: usize, text: &str| {
+        Level::new(
+            i,
+            Start::new(1),
+            NumberFormat::new("decimal"),
+            LevelText::new(text),
+            LevelJc::new("left"),
         )
-        .add_level(
-            Level::new(
-                1,
-                Start::new(1),
-                NumberFormat::new("decimal"),
-                LevelText::new("%1.%2"),
-                LevelJc::new("left"),
-            )
-            .suffix(LevelSuffixType::Space),
-        )
-}
-
-/// Page setup, default fonts, styles, header and footer.
-fn base_document(sheet: &Sheet, title: &str) -> Docx {
-    let body_fonts = RunFonts::new()
-        .ascii(&sheet.fonts.body_latin)
-        .hi_ansi(&sheet.fonts.body_latin)
-        .east_asia(&sheet.fonts.body_east_asia);
-    let heading_fonts = RunFonts::new()
-        .ascii(&sheet.fonts.heading_latin)
-        .hi_ansi(&sheet.fonts.heading_latin)
-        .east_asia(&sheet.fonts.heading_east_asia);
-    let page = &sheet.page;
-    let sp = &sheet.spacing;
-    let line = (240.0 * sp.line).round() as i32;
-    let heading_spacing = LineSpacing::new()
-        .before(pt(sp.heading_before_pt))
-        .after(pt(sp.heading_after_pt))
-        .line(240)
-        .line_rule(LineSpacingType::Auto);
-    let paragraph = |id: &str, name: &str| {
-        Style::new(id, StyleType::Paragraph)
-            .name(name)
-            .based_on("Normal")
-            .next("Normal")
-            .q_format(true)
+        .suffix(LevelSuffixType::Space)
     };
-    let heading_sizes = [
-        sheet.sizes.heading1,
-        sheet.sizes.heading2,
-        sheet.sizes.heading3,
-        sheet.sizes.heading4,
-        sheet.sizes.heading4,
-        sheet.sizes.heading4,
-    ];
-    let mut docx = Docx::new()
-        .page_size(mm(page.width_mm) as u32, mm(page.height_mm) as u32)
-        .page_margin(
-            PageMargin::new()
-                .top(mm(page.margin_top_mm))
-                .bottom(mm(page.margin_bottom_mm))
-                .left(mm(page.margin_left_mm))
-                .right(mm(page.margin_right_mm))
-                .header(mm(page.header_mm))
-                .footer(mm(page.footer_mm)),
-        )
-        .default_fonts(body_fonts.clone())
-        .default_size(half_points(sheet.sizes.body))
-        .default_line_spacing(
-            LineSpacing::new()
-                .line(line)
-                .line_rule(LineSpacingType::Auto)
-                .after(pt(sp.paragraph_after_pt)),
-        )
-        .title_pg();
-    for (i, size) in heading_sizes.iter().enumerate() {
-        let level = i + 1;
-        let mut style = paragraph(&format!("Heading{level}"), &format!("heading {level}"))
-            .fonts(heading_fonts.clone())
-            .size(half_points(*size))
-            .bold()
-            .color(&sheet.colors.heading)
-            .outline_lvl(i)
-            .line_spacing(heading_spacing.clone());
-        if level >= 3 {
-            style = style.color(&sheet.colors.accent);
-        }
-        docx = docx.add_style(style);
-    }
-    let styles = [
-        paragraph("Title", "Title")
-            .fonts(heading_fonts.clone())
-            .size(half_points(sheet.sizes.title))
-            .bold()
-            .color(&sheet.colors.heading)
-            .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().before(pt(120.0)).after(pt(24.0))),
-        paragraph("Subtitle", "Subtitle")
-            .fonts(heading_fonts.clone())
-            .size(half_points(sheet.sizes.subtitle))
-            .color(&sheet.colors.accent)
-            .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().after(pt(12.0))),
-        paragraph("TitleMeta", "Title Meta")
-            .align(AlignmentType::Center)
-            .color(&sheet.colors.text),
-        paragraph("TOCHeading", "TOC Heading")
-            .fonts(heading_fonts.clone())
-            .size(half_points(sheet.sizes.heading1))
-            .bold()
-            .color(&sheet.colors.heading)
-            .line_spacing(heading_spacing.clone()),
-        paragraph("TOC1", "toc 1")
-            .line_spacing(LineSpacing::new().before(pt(4.0)).after(0))
-            .bold(),
-        paragraph("TOC2", "toc 2")
-            .indent(Some(420), None, None, None)
-            .line_spacing(LineSpacing::new().after(0))
-            .size(half_points(sheet.sizes.small)),
-        paragraph("BodyHeading", "Body Heading")
-            .fonts(heading_fonts.clone())
-            .bold()
-            .color(&sheet.colors.heading),
-        paragraph("ReasonTitle", "Reason Title").bold(),
-        paragraph("ListParagraph", "List Paragraph").line_spacing(LineSpacing::new().after(0)),
-        paragraph("Quote", "Quote")
-            .italic()
-            .color(&sheet.colors.muted),
-        paragraph("Code", "Code")
-            .fonts(
-                RunFonts::new()
-                    .ascii(&sheet.fonts.code)
-                    .hi_ansi(&sheet.fonts.code),
-            )
-            .size(half_points(sheet.sizes.small)),
-        paragraph("TableText", "Table Text")
-            .size(half_points(sheet.sizes.table))
-            .line_spacing(
-                LineSpacing::new()
-                    .after(0)
-                    .line(240)
-                    .line_rule(LineSpacingType::Auto),
-            ),
-        paragraph("PointTitle", "Point Title")
-            .fonts(heading_fonts.clone())
-            .size(half_points(sheet.sizes.heading4))
-            .bold()
-            .line_spacing(LineSpacing::new().after(pt(2.0))),
-        paragraph("PointMeta", "Point Meta")
-            .size(half_points(sheet.sizes.small))
-            .color(&sheet.colors.muted)
-            .line_spacing(LineSpacing::new().after(pt(2.0))),
-        paragraph("Spacer", "Spacer")
-            .size(half_points(4.0))
-            .line_spacing(
-                LineSpacing::new()
-                    .after(0)
-                    .line(240)
-                    .line_rule(LineSpacingType::Auto),
-            ),
-        paragraph("Meta", "Meta")
-            .size(half_points(sheet.sizes.small))
-            .color(&sheet.colors.muted),
-        paragraph("Header", "header")
-            .size(half_points(sheet.sizes.header_footer))
-            .color(&sheet.colors.muted),
-        paragraph("Footer", "footer")
-            .size(half_points(sheet.sizes.header_footer))
-            .color(&sheet.colors.muted),
-        Style::new("Hyperlink", StyleType::Character)
-            .name("Hyperlink")
-            .color(&sheet.colors.link)
-            .underline("single"),
-    ];
-    for style in styles {
-        docx = docx.add_style(style);
-    }
-    docx.header(
-        Header::new().add_paragraph(
-            Paragraph::new()
-                .style("Header")
-                .align(AlignmentType::Right)
-                .add_run(text_run(Run::new(), title)),
-        ),
-    )
-    .footer(
-        Footer::new().add_paragraph(
-            Paragraph::new()
-                .style("Footer")
-                .align(AlignmentType::Center)
-                .add_page_num(PageNum::new())
-                .add_run(Run::new().add_text(sheet.label("page_of")))
-                .add_num_pages(NumPages::new()),
-        ),
-    )
+    AbstractNumbering::new(HEADING_NUMBERING)
+        .add_level(level(0, "%1."))
+        .add_level(level(1, "%1.%2"))
 }

@@ -1,590 +1,438 @@
-//! Packaging: serialises the body element by element (deterministic ids, repeating header
-//! rows), patches what docx-rs has no API for into the rendered parts (each patch must
-//! match, or rendering fails), and zips with Deflate and fixed timestamps.
+//! The package: one id allocator for everything that needs an id, the parts this emitter
+//! writes itself (content types, relationships, properties, settings, font table, theme),
+//! and the zip (Deflate, fixed timestamps, a fixed part order).
 
-use std::collections::HashMap;
 use std::io::{Cursor, Write};
 
-use docx_rs::{BuildXML, XMLDocx};
-
-use super::blocks::Element;
-
+use crate::emit::markup::escape;
 use crate::emit::EmitError;
 
-/// Document properties docx-rs cannot set.
-pub struct CoreProperties<'a> {
+/// Every id in the package, given in document order: bookmarks, hyperlink relationships,
+/// paragraph ids and list instances (tracked changes will take their ids from here too).
+#[derive(Debug, Default)]
+pub struct Ids {
+    bookmark: usize,
+    paragraph: u32,
+    list: usize,
+    /// External links: (relationship id, address), in order of first use.
+    pub links: Vec<(String, String)>,
+}
+
+/// The first list instance id (1 is docx-rs's own default list).
+const FIRST_LIST: usize = 10;
+
+impl Ids {
+    /// A new bookmark id.
+    pub fn bookmark(&mut self) -> usize {
+        self.bookmark += 1;
+        self.bookmark
+    }
+
+    /// A new `w14:paraId` (8 hex digits, below 0x80000000 as Word requires).
+    pub fn paragraph(&mut self) -> String {
+        self.paragraph += 1;
+        format!("{:08X}", self.paragraph)
+    }
+
+    /// A new list (numbering instance) id.
+    pub fn list(&mut self) -> usize {
+        self.list += 1;
+        FIRST_LIST + self.list
+    }
+
+    /// The relationship id of an external address (one per address).
+    pub fn link(&mut self, url: &str) -> String {
+        if let Some((rid, _)) = self.links.iter().find(|(_, u)| u == url) {
+            return rid.clone();
+        }
+        let rid = format!("rIdLink{}", self.links.len() + 1);
+        self.links.push((rid.clone(), url.to_string()));
+        rid
+    }
+}
+
+/// Relationship ids of the parts document.xml refers to.
+pub mod rid {
+    /// styles.xml
+    pub const STYLES: &str = "rIdStyles";
+    /// settings.xml
+    pub const SETTINGS: &str = "rIdSettings";
+    /// fontTable.xml
+    pub const FONTS: &str = "rIdFonts";
+    /// numbering.xml
+    pub const NUMBERING: &str = "rIdNumbering";
+    /// theme/theme1.xml
+    pub const THEME: &str = "rIdTheme";
+    /// header1.xml
+    pub const HEADER: &str = "rIdHeader1";
+    /// footer1.xml
+    pub const FOOTER: &str = "rIdFooter1";
+}
+
+const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
+
+/// The namespaces of document.xml (docx-rs's elements use w, r and w14).
+pub const DOCUMENT_OPEN: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+    r#"<w:document xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" "#,
+    r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" "#,
+    r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" "#,
+    r#"xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" "#,
+    r#"mc:Ignorable="w14"><w:body>"#
+);
+
+/// The end of document.xml.
+pub const DOCUMENT_CLOSE: &str = "</w:body></w:document>";
+
+/// Document properties.
+pub struct Properties<'a> {
     /// dc:title.
     pub title: &'a str,
     /// dc:subject.
     pub subject: &'a str,
-    /// dc:creator and cp:lastModifiedBy.
-    pub creator: &'a str,
+    /// dc:creator and cp:lastModifiedBy, when the manuscript names an author.
+    pub creator: Option<&'a str>,
     /// cp:keywords.
     pub keywords: &'a str,
-    /// Language tag of the text (dc:language and the default w:lang), e.g. `ja-JP`.
+    /// dc:language.
     pub language: &'a str,
+    /// dcterms:created and modified (W3CDTF).
+    pub date: &'a str,
 }
 
-fn fail(what: &str) -> EmitError {
-    EmitError::Other(format!("docx patch did not apply: {what}"))
-}
-
-fn utf8(part: Vec<u8>, what: &str) -> Result<String, EmitError> {
-    String::from_utf8(part).map_err(|_| fail(what))
-}
-
-/// Replaces the first `from` with `to`; an error if `from` is not there.
-fn replace_once(text: &str, from: &str, to: &str, what: &str) -> Result<String, EmitError> {
-    if !text.contains(from) {
-        return Err(fail(what));
+fn core(p: &Properties<'_>) -> String {
+    let mut x = String::from(DECLARATION);
+    x.push_str(concat!(
+        r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+        r#"xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" "#,
+        r#"xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#
+    ));
+    x.push_str(&format!("<dc:title>{}</dc:title>", escape(p.title)));
+    x.push_str(&format!("<dc:subject>{}</dc:subject>", escape(p.subject)));
+    if let Some(c) = p.creator {
+        x.push_str(&format!("<dc:creator>{}</dc:creator>", escape(c)));
     }
-    Ok(text.replacen(from, to, 1))
+    x.push_str(&format!(
+        "<cp:keywords>{}</cp:keywords>",
+        escape(p.keywords)
+    ));
+    if let Some(c) = p.creator {
+        x.push_str(&format!(
+            "<cp:lastModifiedBy>{}</cp:lastModifiedBy>",
+            escape(c)
+        ));
+    }
+    x.push_str(&format!(
+        "<dc:language>{}</dc:language>",
+        escape(p.language)
+    ));
+    x.push_str(&format!(
+        r#"<dcterms:created xsi:type="dcterms:W3CDTF">{0}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{0}</dcterms:modified>"#,
+        escape(p.date)
+    ));
+    x.push_str("</cp:coreProperties>");
+    x
 }
 
-/// Escapes text for an XML element or attribute.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    crate::emit::common::escape_markup(s, &mut out);
-    out
-}
-
-/// Replaces the paragraph holding `placeholder` in document.xml with `body`.
-pub fn splice_body(x: &mut XMLDocx, placeholder: &str, body: &[u8]) -> Result<(), EmitError> {
-    let doc = &x.document;
-    let needle = xml_escape(placeholder);
-    let at = find(doc, needle.as_bytes()).ok_or_else(|| fail("document.xml body placeholder"))?;
-    let start = rfind(&doc[..at], b"<w:p ").ok_or_else(|| fail("placeholder paragraph start"))?;
-    let end = find(&doc[at..], b"</w:p>").ok_or_else(|| fail("placeholder paragraph end"))?
-        + at
-        + "</w:p>".len();
-    // The rest of document.xml is the section properties: their header and footer
-    // references come first in schema order (docx-rs writes them after pgSz).
-    let tail = String::from_utf8_lossy(&doc[end..]).into_owned();
-    let tail = section_order(&tail);
-    let mut out = Vec::with_capacity(doc.len() + body.len());
-    out.extend_from_slice(&doc[..start]);
-    out.extend_from_slice(body);
-    out.extend_from_slice(tail.as_bytes());
-    x.document = out;
-    Ok(())
-}
-
-/// Moves `headerReference` and `footerReference` to the start of `w:sectPr`.
-fn section_order(xml: &str) -> String {
-    let (Some(open), Some(close)) = (xml.find("<w:sectPr>"), xml.find("</w:sectPr>")) else {
-        return xml.to_string();
-    };
-    let inner_start = open + "<w:sectPr>".len();
-    let children = split_children(&xml[inner_start..close]);
-    let (refs, others): (Vec<&str>, Vec<&str>) = children
-        .into_iter()
-        .partition(|c| c.starts_with("<w:headerReference") || c.starts_with("<w:footerReference"));
+fn app() -> String {
     format!(
-        "{}{}{}{}",
-        &xml[..inner_start],
-        refs.concat(),
-        others.concat(),
-        &xml[close..]
+        r#"{DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>supplement</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>{}</AppVersion></Properties>"#,
+        app_version()
     )
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// `AppVersion` must be `XX.YYYY`.
+fn app_version() -> String {
+    let mut v = env!("CARGO_PKG_VERSION").split('.');
+    let major: u32 = v.next().and_then(|x| x.parse().ok()).unwrap_or(0);
+    let minor: u32 = v.next().and_then(|x| x.parse().ok()).unwrap_or(0);
+    format!("{major:02}.{minor:04}")
 }
 
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
+const WORD: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 
-/// Applies every patch to the rendered parts.
-pub fn patch(x: &mut XMLDocx, core: &CoreProperties<'_>) -> Result<(), EmitError> {
-    // Core properties: title, subject, creator, keywords, language.
-    let mut c = utf8(std::mem::take(&mut x.doc_props.core), "core.xml is UTF-8")?;
-    c = replace_once(
-        &c,
-        "<dc:creator>unknown</dc:creator>",
-        &format!("<dc:creator>{}</dc:creator>", xml_escape(core.creator)),
-        "core.xml creator",
-    )?;
-    c = replace_once(
-        &c,
-        "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
-        &format!(
-            "<cp:lastModifiedBy>{}</cp:lastModifiedBy>",
-            xml_escape(core.creator)
+fn content_types() -> String {
+    let over =
+        |part: &str, kind: &str| format!(r#"<Override PartName="{part}" ContentType="{kind}"/>"#);
+    let mut x = format!(
+        r#"{DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>"#
+    );
+    for (part, kind) in [
+        ("/word/document.xml", format!("{WORD}.document.main+xml")),
+        ("/word/styles.xml", format!("{WORD}.styles+xml")),
+        ("/word/settings.xml", format!("{WORD}.settings+xml")),
+        ("/word/fontTable.xml", format!("{WORD}.fontTable+xml")),
+        ("/word/numbering.xml", format!("{WORD}.numbering+xml")),
+        ("/word/header1.xml", format!("{WORD}.header+xml")),
+        ("/word/footer1.xml", format!("{WORD}.footer+xml")),
+        (
+            "/word/theme/theme1.xml",
+            "application/vnd.openxmlformats-officedocument.theme+xml".to_string(),
         ),
-        "core.xml lastModifiedBy",
-    )?;
-    c = replace_once(
-        &c,
-        "</cp:coreProperties>",
-        &format!(
-            "<dc:title>{}</dc:title><dc:subject>{}</dc:subject><cp:keywords>{}</cp:keywords><dc:language>{}</dc:language></cp:coreProperties>",
-            xml_escape(core.title),
-            xml_escape(core.subject),
-            xml_escape(core.keywords),
-            xml_escape(core.language)
+        (
+            "/docProps/core.xml",
+            "application/vnd.openxmlformats-package.core-properties+xml".to_string(),
         ),
-        "core.xml title",
-    )?;
-    x.doc_props.core = c.into_bytes();
-
-    // East Asian language for Japanese line breaking, on the document defaults.
-    let s = utf8(std::mem::take(&mut x.styles), "styles.xml is UTF-8")?;
-    x.numberings = order_children(&utf8(
-        std::mem::take(&mut x.numberings),
-        "numbering.xml is UTF-8",
-    )?)
-    .into_bytes();
-
-    // Japanese text keeps ja-JP in the East Asian slot whatever the main language is.
-    let styles = replace_once(
-        &s,
-        "</w:rPr></w:rPrDefault>",
-        &format!(
-            "<w:lang w:val=\"{}\" w:eastAsia=\"ja-JP\" w:bidi=\"ar-SA\" /></w:rPr></w:rPrDefault>",
-            xml_escape(core.language)
+        (
+            "/docProps/app.xml",
+            "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string(),
         ),
-        "styles.xml w:lang",
-    )?;
-    x.styles = order_children(&styles).into_bytes();
-
-    // Ask Word to refresh fields (the table of contents' page numbers) on open.
-    let s = utf8(std::mem::take(&mut x.settings), "settings.xml is UTF-8")?;
-    let s = replace_once(
-        &s,
-        "<w:compat>",
-        "<w:updateFields w:val=\"true\" /><w:compat>",
-        "settings.xml updateFields",
-    )?;
-    // Schema order: zoom comes before defaultTabStop.
-    let zoom = "<w:zoom w:percent=\"100\" />";
-    let s = replace_once(&s, zoom, "", "settings.xml zoom")?;
-    x.settings = replace_once(
-        &s,
-        "<w:defaultTabStop",
-        &format!("{zoom}<w:defaultTabStop"),
-        "settings.xml defaultTabStop",
-    )?
-    .into_bytes();
-
-    Ok(())
-}
-
-/// The document body, serialised to WordprocessingML as it is written.
-///
-/// docx-rs keeps about 3 KB per paragraph in memory, so elements are turned into XML one
-/// at a time. On the way, the ids docx-rs takes from process-wide counters (hyperlink
-/// relationships, `w14:paraId`) are renumbered in document order, so that the same input
-/// gives the same bytes even within one process, and table header rows (the only rows
-/// marked `cantSplit`) get `tblHeader`, for which docx-rs has no API.
-#[derive(Default)]
-pub struct BodyXml {
-    /// The serialised elements.
-    pub xml: Vec<u8>,
-    /// External hyperlinks: (renumbered relationship id, address), in document order.
-    pub links: Vec<(String, String)>,
-    link_ids: HashMap<String, usize>,
-    para_ids: u32,
-}
-
-const LINK_PREFIX: &str = "rIdHyperlink";
-/// The attribute form of a hyperlink id: manuscript text can never contain it, because
-/// quotes in text are escaped.
-const LINK_ATTRIBUTE: &str = "r:id=\"rIdHyperlink";
-const HEADER_ROW: &str = "<w:trPr><w:cantSplit /></w:trPr>";
-
-impl BodyXml {
-    /// Serialises one element.
-    pub fn add(&mut self, element: Element) {
-        let mut links = Vec::new();
-        let xml = match element {
-            Element::Paragraph(p) => {
-                collect_links(&p, &mut links);
-                p.build()
-            }
-            Element::Table(t) => {
-                collect_table_links(&t, &mut links);
-                t.build()
-            }
-        };
-        let mut xml = String::from_utf8(xml).unwrap_or_default();
-        if xml.contains(HEADER_ROW) {
-            xml = xml.replace(
-                HEADER_ROW,
-                "<w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>",
-            );
-        }
-        for (rid, path) in links {
-            let old = rid.trim_start_matches(LINK_PREFIX).to_string();
-            if !self.link_ids.contains_key(&old) {
-                let new = self.link_ids.len() + 1;
-                self.link_ids.insert(old, new);
-                self.links.push((format!("{LINK_PREFIX}{new}"), path));
-            }
-        }
-        let ids = &self.link_ids;
-        let xml = rewrite_ids(&xml, LINK_ATTRIBUTE, &|n| ids.get(n).map(usize::to_string));
-        let xml = renumber_para_ids(&xml, &mut self.para_ids);
-        let xml = schema_order(&xml);
-        self.xml.extend_from_slice(xml.as_bytes());
+    ] {
+        x.push_str(&over(part, &kind));
     }
-
-    /// Serialises several elements.
-    pub fn extend(&mut self, elements: Vec<Element>) {
-        for e in elements {
-            self.add(e);
-        }
-    }
+    x.push_str("</Types>");
+    x
 }
 
-fn collect_links(p: &docx_rs::Paragraph, out: &mut Vec<(String, String)>) {
-    for child in &p.children {
-        if let docx_rs::ParagraphChild::Hyperlink(h) = child {
-            if let docx_rs::HyperlinkData::External { rid, path } = &h.link {
-                out.push((rid.clone(), path.clone()));
-            }
-        }
-    }
+const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+fn package_rels() -> String {
+    format!(
+        r#"{DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/></Relationships>"#
+    )
 }
 
-fn collect_table_links(t: &docx_rs::Table, out: &mut Vec<(String, String)>) {
-    for docx_rs::TableChild::TableRow(row) in &t.rows {
-        for docx_rs::TableRowChild::TableCell(cell) in &row.cells {
-            for content in &cell.children {
-                match content {
-                    docx_rs::TableCellContent::Paragraph(p) => collect_links(p, out),
-                    docx_rs::TableCellContent::Table(inner) => collect_table_links(inner, out),
-                    _ => {}
-                }
-            }
-        }
-    }
-}
-
-/// Puts what docx-rs writes out of schema order back in order, for Word's strict reader:
-/// the empty run properties it writes first in every paragraph's properties are dropped
-/// (they carry nothing, and `rPr` must come last there), `ilvl` goes before `numId`, and
-/// the undeclared `w:type` attribute of grid columns is removed.
-pub fn schema_order(xml: &str) -> String {
-    let mut out = xml.replace("<w:pPr><w:rPr /></w:pPr>", "<w:pPr></w:pPr>");
-    out = out.replace("<w:pPr><w:rPr />", "<w:pPr>");
-    if out.contains("<w:numPr><w:numId ") {
-        out = swap_num_pr(&out);
-    }
-    if out.contains("<w:gridCol ") {
-        out = strip_grid_col_type(&out);
-    }
-    out
-}
-
-/// Removes the `w:type` attribute from `w:gridCol` elements only (tcW and tblW keep theirs).
-fn strip_grid_col_type(xml: &str) -> String {
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(at) = rest.find("<w:gridCol ") {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let end = tail.find("/>").map_or(tail.len(), |e| e + 2);
-        out.push_str(&tail[..end].replace(" w:type=\"dxa\"", ""));
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Schema order of the children of `w:style`, `w:pPr` and `w:rPr` (ECMA-376 part 1).
-const STYLE_ORDER: &[&str] = &[
-    "name",
-    "aliases",
-    "basedOn",
-    "next",
-    "link",
-    "autoRedefine",
-    "uiPriority",
-    "semiHidden",
-    "unhideWhenUsed",
-    "qFormat",
-    "locked",
-    "personal",
-    "personalCompose",
-    "personalReply",
-    "rsid",
-    "pPr",
-    "rPr",
-    "tblPr",
-    "trPr",
-    "tcPr",
-    "tblStylePr",
-];
-const PPR_ORDER: &[&str] = &[
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-];
-const RPR_ORDER: &[&str] = &[
-    "rStyle",
-    "rFonts",
-    "b",
-    "bCs",
-    "i",
-    "iCs",
-    "caps",
-    "smallCaps",
-    "strike",
-    "dstrike",
-    "outline",
-    "shadow",
-    "emboss",
-    "imprint",
-    "noProof",
-    "snapToGrid",
-    "vanish",
-    "webHidden",
-    "color",
-    "spacing",
-    "w",
-    "kern",
-    "position",
-    "sz",
-    "szCs",
-    "highlight",
-    "u",
-    "effect",
-    "bdr",
-    "shd",
-    "fitText",
-    "vertAlign",
-    "rtl",
-    "cs",
-    "em",
-    "lang",
-    "eastAsianLayout",
-    "specVanish",
-    "oMath",
-];
-
-/// Reorders the children of every `w:style`, `w:pPr` and `w:rPr` of a part (styles.xml,
-/// numbering.xml) into schema order, dropping empty run properties inside paragraph
-/// properties. The parts are docx-rs's own output: tags only, text escaped.
-pub fn order_children(xml: &str) -> String {
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(at) = rest.find('<') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let Some((name, open_len, self_closing)) = tag(tail) else {
-            out.push_str(tail);
-            return out;
-        };
-        let order = match name {
-            "w:style" => Some(STYLE_ORDER),
-            "w:pPr" => Some(PPR_ORDER),
-            "w:rPr" => Some(RPR_ORDER),
-            _ => None,
-        };
-        let close = match order {
-            Some(_) if !self_closing => close_of(tail, name, open_len),
-            _ => None,
-        };
-        match (order, close) {
-            (Some(order), Some(close)) => {
-                let inner = order_children(&tail[open_len..close]);
-                let mut children = split_children(&inner);
-                if name == "w:pPr" {
-                    children.retain(|c| *c != "<w:rPr />");
-                }
-                children.sort_by_key(|c| {
-                    let child = tag(c).map_or("", |t| t.0).trim_start_matches("w:");
-                    order
-                        .iter()
-                        .position(|o| *o == child)
-                        .unwrap_or(order.len())
-                });
-                out.push_str(&tail[..open_len]);
-                out.push_str(&children.concat());
-                let end = close + format!("</{name}>").len();
-                out.push_str(&tail[close..end]);
-                rest = &tail[end..];
-            }
-            _ => {
-                out.push_str(&tail[..open_len]);
-                rest = &tail[open_len..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The name of the tag starting `text`, its length, and whether it is self-closing.
-fn tag(text: &str) -> Option<(&str, usize, bool)> {
-    let end = text.find('>')?;
-    let inside = &text[1..end];
-    let name_end = inside.find([' ', '/']).unwrap_or(inside.len());
-    Some((&inside[..name_end], end + 1, inside.ends_with('/')))
-}
-
-/// Where the element opened at the start of `text` closes (the index of its end tag).
-fn close_of(text: &str, name: &str, open_len: usize) -> Option<usize> {
-    let (open, close) = (format!("<{name}"), format!("</{name}>"));
-    let mut depth = 1;
-    let mut at = open_len;
-    while depth > 0 {
-        let next_close = text[at..].find(&close)? + at;
-        // Only an opening tag before the next closing one can nest.
-        let next_open = text[at..next_close].find(&open).map(|i| i + at);
-        match next_open {
-            Some(o) if o < next_close => {
-                let (_, len, self_closing) = tag(&text[o..])?;
-                let boundary = text[o + open.len()..].chars().next();
-                if !self_closing && matches!(boundary, Some(' ' | '>')) {
-                    depth += 1;
-                }
-                at = o + len;
-            }
-            _ => {
-                depth -= 1;
-                at = next_close + close.len();
-                if depth == 0 {
-                    return Some(next_close);
-                }
-            }
-        }
-    }
-    None
-}
-
-/// Splits an element's inner XML into its child elements.
-fn split_children(inner: &str) -> Vec<&str> {
-    let mut children = Vec::new();
-    let mut at = 0;
-    while let Some(start) = inner[at..].find('<').map(|i| i + at) {
-        let Some((name, len, self_closing)) = tag(&inner[start..]) else {
-            break;
-        };
-        let end = if self_closing {
-            start + len
-        } else {
-            match close_of(&inner[start..], name, len) {
-                Some(close) => start + close + name.len() + 3,
-                None => break,
-            }
-        };
-        children.push(&inner[start..end]);
-        at = end;
-    }
-    children
-}
-
-/// `<w:numPr><w:numId w:val="N" /><w:ilvl w:val="L" /></w:numPr>` → ilvl first.
-fn swap_num_pr(xml: &str) -> String {
-    let open = "<w:numPr><w:numId ";
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(at) = rest.find(open) {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let Some(end) = tail.find("</w:numPr>") else {
-            out.push_str(tail);
-            return out;
-        };
-        let inner = &tail["<w:numPr>".len()..end];
-        match inner.find("<w:ilvl ") {
-            Some(split) => {
-                out.push_str("<w:numPr>");
-                out.push_str(&inner[split..]);
-                out.push_str(&inner[..split]);
-                out.push_str("</w:numPr>");
-            }
-            None => out.push_str(&tail[..end + "</w:numPr>".len()]),
-        }
-        rest = &tail[end + "</w:numPr>".len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Rewrites `PREFIX<digits>` ids through `map` (ids it does not know are kept).
-fn rewrite_ids(text: &str, prefix: &str, map: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(prefix) {
-        out.push_str(&rest[..at + prefix.len()]);
-        let after = &rest[at + prefix.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match map(&after[..digits]) {
-            Some(new) if digits > 0 => out.push_str(&new),
-            _ => out.push_str(&after[..digits]),
-        }
-        rest = &after[digits..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Gives every `w14:paraId` the next value of `counter`.
-fn renumber_para_ids(xml: &str, counter: &mut u32) -> String {
-    let key = "w14:paraId=\"";
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(at) = rest.find(key) {
-        out.push_str(&rest[..at + key.len()]);
-        let after = &rest[at + key.len()..];
-        let end = after.find('"').unwrap_or(0);
-        *counter += 1;
-        out.push_str(&format!("{:08X}", *counter));
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Zips the parts with Deflate and the fixed DOS-epoch timestamp (1980-01-01), in the
-/// order and under the names docx-rs uses.
-pub fn pack(x: XMLDocx) -> Result<Vec<u8>, EmitError> {
-    if !x.media.is_empty()
-        || x.taskpanes.is_some()
-        || !x.custom_items.is_empty()
-        || !x.web_extensions.is_empty()
-    {
-        return Err(EmitError::Other(
-            "docx parts this packer does not write were produced".into(),
+fn document_rels(links: &[(String, String)]) -> String {
+    let mut x = format!(
+        r#"{DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+    );
+    for (id, kind, target) in [
+        (rid::STYLES, "styles", "styles.xml"),
+        (rid::SETTINGS, "settings", "settings.xml"),
+        (rid::FONTS, "fontTable", "fontTable.xml"),
+        (rid::NUMBERING, "numbering", "numbering.xml"),
+        (rid::THEME, "theme", "theme/theme1.xml"),
+        (rid::HEADER, "header", "header1.xml"),
+        (rid::FOOTER, "footer", "footer1.xml"),
+    ] {
+        x.push_str(&format!(
+            r#"<Relationship Id="{id}" Type="{REL}/{kind}" Target="{target}"/>"#
         ));
     }
+    for (id, url) in links {
+        x.push_str(&format!(
+            r#"<Relationship Id="{id}" Type="{REL}/hyperlink" Target="{}" TargetMode="External"/>"#,
+            escape(&crate::emit::markup::href(url))
+        ));
+    }
+    x.push_str("</Relationships>");
+    x
+}
+
+/// Word's settings: no field update on open (nothing asks a question), Japanese
+/// punctuation compression, the East Asian layout rules.
+fn settings(language: &str) -> String {
+    format!(
+        r#"{DECLARATION}<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:zoom w:percent="100"/><w:defaultTabStop w:val="840"/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat><w:themeFontLang w:val="{}" w:eastAsia="ja-JP"/><w:decimalSymbol w:val="."/><w:listSeparator w:val=","/></w:settings>"#,
+        escape(language)
+    )
+}
+
+/// A font of the font table: name, alternate name, PANOSE, character set, family.
+struct Font<'a> {
+    name: &'a str,
+    alt: Option<&'a str>,
+    panose: &'a str,
+    charset: &'a str,
+    family: &'a str,
+    pitch: &'a str,
+}
+
+/// Known faces, with what Word needs to substitute them where they are not installed.
+const KNOWN: &[Font<'static>] = &[
+    Font {
+        name: "游明朝",
+        alt: Some("Yu Mincho"),
+        panose: "02020400000000000000",
+        charset: "80",
+        family: "roman",
+        pitch: "variable",
+    },
+    Font {
+        name: "Yu Mincho",
+        alt: Some("游明朝"),
+        panose: "02020400000000000000",
+        charset: "80",
+        family: "roman",
+        pitch: "variable",
+    },
+    Font {
+        name: "游ゴシック",
+        alt: Some("Yu Gothic"),
+        panose: "020B0400000000000000",
+        charset: "80",
+        family: "swiss",
+        pitch: "variable",
+    },
+    Font {
+        name: "Yu Gothic",
+        alt: Some("游ゴシック"),
+        panose: "020B0400000000000000",
+        charset: "80",
+        family: "swiss",
+        pitch: "variable",
+    },
+    Font {
+        name: "ＭＳ 明朝",
+        alt: Some("MS Mincho"),
+        panose: "02020609040205080304",
+        charset: "80",
+        family: "roman",
+        pitch: "fixed",
+    },
+    Font {
+        name: "ＭＳ ゴシック",
+        alt: Some("MS Gothic"),
+        panose: "020B0609070205080204",
+        charset: "80",
+        family: "modern",
+        pitch: "fixed",
+    },
+    Font {
+        name: "Consolas",
+        alt: None,
+        panose: "020B0609020204030204",
+        charset: "00",
+        family: "modern",
+        pitch: "fixed",
+    },
+    Font {
+        name: "Segoe UI Emoji",
+        alt: None,
+        panose: "020B0502040204020203",
+        charset: "00",
+        family: "swiss",
+        pitch: "variable",
+    },
+    Font {
+        name: "Century",
+        alt: None,
+        panose: "02040604050505020304",
+        charset: "00",
+        family: "roman",
+        pitch: "variable",
+    },
+];
+
+/// The font table: every face the styles name, with alternates and PANOSE where known (so
+/// that a reader without 游明朝 substitutes a Japanese Mincho face, not any font).
+fn font_table(faces: &[&str]) -> String {
+    let mut x = format!(
+        r#"{DECLARATION}<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    for face in faces {
+        if seen.contains(face) {
+            continue;
+        }
+        seen.push(face);
+        x.push_str(&format!(r#"<w:font w:name="{}">"#, escape(face)));
+        match KNOWN.iter().find(|f| f.name == *face) {
+            Some(f) => {
+                if let Some(alt) = f.alt {
+                    x.push_str(&format!(r#"<w:altName w:val="{}"/>"#, escape(alt)));
+                }
+                x.push_str(&format!(
+                    r#"<w:panose1 w:val="{}"/><w:charset w:val="{}"/><w:family w:val="{}"/><w:pitch w:val="{}"/>"#,
+                    f.panose, f.charset, f.family, f.pitch
+                ));
+            }
+            None => x.push_str(r#"<w:family w:val="auto"/><w:pitch w:val="variable"/>"#),
+        }
+        x.push_str("</w:font>");
+    }
+    x.push_str("</w:fonts>");
+    x
+}
+
+/// A theme (Office's colours, the document's fonts for Latin and Japanese), so that Word
+/// and the validators find the part they expect.
+fn theme(latin_major: &str, latin_minor: &str, jpan_major: &str, jpan_minor: &str) -> String {
+    let color =
+        |name: &str, value: &str| format!(r#"<a:{name}><a:srgbClr val="{value}"/></a:{name}>"#);
+    let mut colors = String::from(
+        r#"<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1><a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1>"#,
+    );
+    for (name, value) in [
+        ("dk2", "44546A"),
+        ("lt2", "E7E6E6"),
+        ("accent1", "4472C4"),
+        ("accent2", "ED7D31"),
+        ("accent3", "A5A5A5"),
+        ("accent4", "FFC000"),
+        ("accent5", "5B9BD5"),
+        ("accent6", "70AD47"),
+        ("hlink", "0563C1"),
+        ("folHlink", "954F72"),
+    ] {
+        colors.push_str(&color(name, value));
+    }
+    let fonts = |latin: &str, jpan: &str| {
+        format!(
+            r#"<a:latin typeface="{}"/><a:ea typeface=""/><a:cs typeface=""/><a:font script="Jpan" typeface="{}"/>"#,
+            escape(latin),
+            escape(jpan)
+        )
+    };
+    let fill = r#"<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>"#;
+    let line = |w: u32| {
+        format!(
+            r#"<a:ln w="{w}" cap="flat" cmpd="sng" algn="ctr"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill><a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>"#
+        )
+    };
+    format!(
+        concat!(
+            r#"{decl}<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="supplement">"#,
+            r#"<a:themeElements><a:clrScheme name="Office">{colors}</a:clrScheme>"#,
+            r#"<a:fontScheme name="supplement"><a:majorFont>{major}</a:majorFont><a:minorFont>{minor}</a:minorFont></a:fontScheme>"#,
+            r#"<a:fmtScheme name="Office"><a:fillStyleLst>{fill}{fill}{fill}</a:fillStyleLst>"#,
+            r#"<a:lnStyleLst>{l1}{l2}{l3}</a:lnStyleLst>"#,
+            r#"<a:effectStyleLst><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle></a:effectStyleLst>"#,
+            r#"<a:bgFillStyleLst>{fill}{fill}{fill}</a:bgFillStyleLst></a:fmtScheme></a:themeElements>"#,
+            r#"<a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"#
+        ),
+        decl = DECLARATION,
+        colors = colors,
+        major = fonts(latin_major, jpan_major),
+        minor = fonts(latin_minor, jpan_minor),
+        fill = fill,
+        l1 = line(6350),
+        l2 = line(12700),
+        l3 = line(19050),
+    )
+}
+
+/// The parts docx-rs renders (after repair), and what this module writes around them.
+pub struct Parts {
+    /// word/document.xml.
+    pub document: Vec<u8>,
+    /// word/styles.xml.
+    pub styles: Vec<u8>,
+    /// word/numbering.xml.
+    pub numbering: Vec<u8>,
+    /// word/header1.xml.
+    pub header: Vec<u8>,
+    /// word/footer1.xml.
+    pub footer: Vec<u8>,
+}
+
+/// Fonts for the font table and theme.
+pub struct FontNames<'a> {
+    /// Every face the styles use.
+    pub faces: Vec<&'a str>,
+    /// Latin and Japanese heading faces.
+    pub major: (&'a str, &'a str),
+    /// Latin and Japanese body faces.
+    pub minor: (&'a str, &'a str),
+}
+
+/// Zips the package with Deflate and the fixed DOS-epoch timestamp (1980-01-01).
+pub fn pack(
+    parts: Parts,
+    ids: &Ids,
+    properties: &Properties<'_>,
+    fonts: &FontNames<'_>,
+) -> Result<Vec<u8>, EmitError> {
     let zip_error = |e: zip::result::ZipError| EmitError::Other(format!("zip: {e}"));
     let io_error = |e: std::io::Error| EmitError::Other(format!("zip: {e}"));
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -594,39 +442,31 @@ pub fn pack(x: XMLDocx) -> Result<Vec<u8>, EmitError> {
         .compression_level(Some(2))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
-    let mut parts: Vec<(String, Vec<u8>)> = vec![
-        ("[Content_Types].xml".into(), x.content_type),
-        ("_rels/.rels".into(), x.rels),
-        ("docProps/app.xml".into(), x.doc_props.app),
-        ("docProps/core.xml".into(), x.doc_props.core),
-        ("docProps/custom.xml".into(), x.doc_props.custom),
-        ("word/_rels/document.xml.rels".into(), x.document_rels),
-        ("word/document.xml".into(), x.document),
-        ("word/styles.xml".into(), x.styles),
-        ("word/settings.xml".into(), x.settings),
-        ("word/fontTable.xml".into(), x.font_table),
-        ("word/comments.xml".into(), x.comments),
-        ("word/numbering.xml".into(), x.numberings),
-        ("word/commentsExtended.xml".into(), x.comments_extended),
-        ("word/footnotes.xml".into(), x.footnotes),
+    let written: [(&str, Vec<u8>); 13] = [
+        ("[Content_Types].xml", content_types().into_bytes()),
+        ("_rels/.rels", package_rels().into_bytes()),
+        ("docProps/core.xml", core(properties).into_bytes()),
+        ("docProps/app.xml", app().into_bytes()),
+        (
+            "word/_rels/document.xml.rels",
+            document_rels(&ids.links).into_bytes(),
+        ),
+        ("word/document.xml", parts.document),
+        ("word/styles.xml", parts.styles),
+        (
+            "word/settings.xml",
+            settings(properties.language).into_bytes(),
+        ),
+        ("word/fontTable.xml", font_table(&fonts.faces).into_bytes()),
+        ("word/numbering.xml", parts.numbering),
+        (
+            "word/theme/theme1.xml",
+            theme(fonts.major.0, fonts.minor.0, fonts.major.1, fonts.minor.1).into_bytes(),
+        ),
+        ("word/header1.xml", parts.header),
+        ("word/footer1.xml", parts.footer),
     ];
-    let ordered = |part: Vec<u8>| match String::from_utf8(part) {
-        Ok(text) => schema_order(&text).into_bytes(),
-        Err(e) => e.into_bytes(),
-    };
-    for (i, h) in x.headers.into_iter().enumerate() {
-        parts.push((format!("word/header{}.xml", i + 1), ordered(h)));
-        if let Some(rels) = x.header_rels.get(i) {
-            parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
-        }
-    }
-    for (i, f) in x.footers.into_iter().enumerate() {
-        parts.push((format!("word/footer{}.xml", i + 1), ordered(f)));
-        if let Some(rels) = x.footer_rels.get(i) {
-            parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels.clone()));
-        }
-    }
-    for (name, bytes) in parts {
+    for (name, bytes) in written {
         zip.start_file(name, options).map_err(zip_error)?;
         zip.write_all(&bytes).map_err(io_error)?;
     }
@@ -638,57 +478,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_are_renumbered_in_document_order() {
-        // Intent: ids from docx-rs's global counters become 1, 2, … in document order.
-        let map = |n: &str| match n {
-            "9" => Some("1".to_string()),
-            "7" => Some("2".to_string()),
-            _ => None,
+    fn ids_come_from_one_allocator_in_order() {
+        // Intent: each kind counts from its start; one address has one relationship.
+        let mut ids = Ids::default();
+        assert_eq!(ids.bookmark(), 1);
+        assert_eq!(ids.bookmark(), 2);
+        assert_eq!(ids.paragraph(), "00000001");
+        assert_eq!(ids.list(), 11);
+        assert_eq!(ids.link("https://a"), "rIdLink1");
+        assert_eq!(ids.link("https://b"), "rIdLink2");
+        assert_eq!(ids.link("https://a"), "rIdLink1");
+    }
+
+    #[test]
+    fn written_parts_are_well_formed() {
+        // Intent: every part this module writes parses as XML, with text escaped.
+        let props = Properties {
+            title: "a <b> & c",
+            subject: "s",
+            creator: Some("x\"y"),
+            keywords: "k",
+            language: "ja-JP",
+            date: "2020-04-09T00:00:00Z",
         };
-        let doc = r#"<h r:id="rIdHyperlink9"/><h r:id="rIdHyperlink7"/><h r:id="rIdHyperlink3"/>"#;
-        assert_eq!(
-            rewrite_ids(doc, "rIdHyperlink", &map),
-            r#"<h r:id="rIdHyperlink1"/><h r:id="rIdHyperlink2"/><h r:id="rIdHyperlink3"/>"#
-        );
-        assert_eq!(
-            schema_order(
-                r#"<w:pPr><w:rPr /><w:pStyle w:val="A" /><w:numPr><w:numId w:val="10" /><w:ilvl w:val="2" /></w:numPr></w:pPr><w:gridCol w:w="9" w:type="dxa" /><w:tcW w:w="9" w:type="dxa" />"#
-            ),
-            r#"<w:pPr><w:pStyle w:val="A" /><w:numPr><w:ilvl w:val="2" /><w:numId w:val="10" /></w:numPr></w:pPr><w:gridCol w:w="9" /><w:tcW w:w="9" w:type="dxa" />"#
-        );
-        let mut counter = 0;
-        assert_eq!(
-            renumber_para_ids(
-                r#"<w:p w14:paraId="0000ABCD"/><w:p w14:paraId="00000001"/>"#,
-                &mut counter
-            ),
-            r#"<w:p w14:paraId="00000001"/><w:p w14:paraId="00000002"/>"#
-        );
-    }
-
-    #[test]
-    fn children_are_put_in_schema_order() {
-        // Intent: docx-rs's style element order (rPr, pPr, next, qFormat, basedOn; sz before
-        // b and rFonts) becomes the order Word's schema requires.
-        let style = r#"<w:style w:type="paragraph" w:styleId="H"><w:name w:val="h" /><w:rPr><w:sz w:val="32" /><w:color w:val="1F3864" /><w:b /><w:rFonts w:ascii="A" /></w:rPr><w:pPr><w:rPr /><w:spacing w:before="280" /><w:outlineLvl w:val="0" /><w:keepNext /></w:pPr><w:next w:val="Normal" /><w:qFormat /><w:basedOn w:val="Normal" /></w:style>"#;
-        assert_eq!(
-            order_children(style),
-            r#"<w:style w:type="paragraph" w:styleId="H"><w:name w:val="h" /><w:basedOn w:val="Normal" /><w:next w:val="Normal" /><w:qFormat /><w:pPr><w:keepNext /><w:spacing w:before="280" /><w:outlineLvl w:val="0" /></w:pPr><w:rPr><w:rFonts w:ascii="A" /><w:b /><w:color w:val="1F3864" /><w:sz w:val="32" /></w:rPr></w:style>"#
-        );
-        assert_eq!(
-            section_order(
-                r#"<w:sectPr><w:pgSz w:w="1" /><w:headerReference r:id="h" /><w:titlePg /></w:sectPr>"#
-            ),
-            r#"<w:sectPr><w:headerReference r:id="h" /><w:pgSz w:w="1" /><w:titlePg /></w:sectPr>"#
-        );
-    }
-
-    #[test]
-    fn escaping_keeps_text_inert() {
-        // Intent: spliced text can never become markup.
-        assert_eq!(
-            xml_escape("<a & \"b\">]]>\u{b}"),
-            "&lt;a &amp; &quot;b&quot;&gt;]]&gt;"
-        );
+        let mut ids = Ids::default();
+        ids.link("https://example.com/?a=1&b=<2>");
+        for part in [
+            core(&props),
+            app(),
+            content_types(),
+            package_rels(),
+            document_rels(&ids.links),
+            settings("ja-JP"),
+            font_table(&["游明朝", "Unknown & Co"]),
+            theme("Yu Gothic", "Yu Mincho", "游ゴシック", "游明朝"),
+        ] {
+            roxmltree::Document::parse(&part).unwrap_or_else(|e| panic!("{e}: {part}"));
+        }
+        assert!(font_table(&["游明朝"]).contains("<w:altName w:val=\"Yu Mincho\"/>"));
     }
 }

@@ -1,7 +1,6 @@
-//! The DOCX style sheet (`styles/docx.toml`): page, fonts, sizes, spacing, colours, heading
-//! numbering and labels; a manuscript's override is merged over the built-in key by key.
-
-use std::collections::BTreeMap;
+//! The DOCX style sheet (`styles/docx.toml`): page, fonts, sizes, spacing, colours and
+//! heading options; a manuscript's override is merged over the built-in key by key, and
+//! every number is checked against the range Word accepts before anything is built.
 
 use serde::Deserialize;
 
@@ -21,14 +20,12 @@ pub struct Sheet {
     pub fonts: Fonts,
     /// Font sizes in points.
     pub sizes: Sizes,
-    /// Line and paragraph spacing.
+    /// Line, paragraph and cell spacing.
     pub spacing: Spacing,
     /// Colours as RRGGBB.
     pub colors: Colors,
     /// Heading options.
     pub headings: Headings,
-    /// Fixed words of the document.
-    pub labels: BTreeMap<String, String>,
 }
 
 /// Page size and margins in millimetres.
@@ -56,6 +53,7 @@ pub struct Fonts {
     pub heading_latin: String,
     pub heading_east_asia: String,
     pub code: String,
+    pub symbol: String,
 }
 
 /// Font sizes in points.
@@ -72,6 +70,8 @@ pub struct Sizes {
     pub heading2: f64,
     pub heading3: f64,
     pub heading4: f64,
+    pub heading5: f64,
+    pub heading6: f64,
     pub header_footer: f64,
 }
 
@@ -84,6 +84,8 @@ pub struct Spacing {
     pub paragraph_after_pt: f64,
     pub heading_before_pt: f64,
     pub heading_after_pt: f64,
+    pub cell_padding_mm: f64,
+    pub cell_padding_top_mm: f64,
 }
 
 /// Colours, RRGGBB.
@@ -96,9 +98,9 @@ pub struct Colors {
     pub accent: String,
     pub muted: String,
     pub link: String,
+    pub rule: String,
     pub table_border: String,
     pub table_header_fill: String,
-    pub meta_label_fill: String,
 }
 
 /// Heading options.
@@ -112,88 +114,132 @@ pub struct Headings {
 impl Sheet {
     /// The built-in sheet with the manuscript's override (if any) merged over it.
     pub fn from_styles(styles: &Styles) -> Result<Sheet, EmitError> {
-        let override_text = styles.get(FILE).unwrap_or_default();
+        let override_text = styles.get(FILE).filter(|t| *t != BUILTIN);
         let error = |message: String, key: Option<&str>| EmitError::Style {
             name: FILE.into(),
-            line: key.and_then(|k| line_of_key(override_text, k)),
+            line: key.and_then(|k| line_of_key(override_text.unwrap_or_default(), k)),
             message,
         };
-        let mut merged: toml::Table = toml::from_str(include_str!("../../../styles/docx.toml"))
-            .map_err(|e| error(e.to_string(), None))?;
-        if let Some(text) = styles.get(FILE) {
-            let override_table: toml::Table =
-                toml::from_str(text).map_err(|e| EmitError::Style {
-                    name: FILE.into(),
-                    line: e
-                        .span()
-                        .map(|r| text[..r.start.min(text.len())].lines().count().max(1)),
-                    message: e.message().to_string(),
-                })?;
-            merge(&mut merged, override_table);
+        let mut merged: toml::Table =
+            toml::from_str(BUILTIN).map_err(|e| error(e.to_string(), None))?;
+        if let Some(text) = override_text {
+            let over: toml::Table = toml::from_str(text).map_err(|e| EmitError::Style {
+                name: FILE.into(),
+                line: e
+                    .span()
+                    .map(|r| text[..r.start.min(text.len())].lines().count().max(1)),
+                message: e.message().to_string(),
+            })?;
+            crate::labels::merge(&mut merged, over);
         }
         let sheet: Sheet = merged.try_into().map_err(|e: toml::de::Error| {
             let message = e.message().to_string();
             let key = message.split('`').nth(1).map(str::to_string);
             error(message, key.as_deref())
         })?;
-        sheet.check().map_err(|m| error(m, None))?;
+        sheet
+            .check()
+            .map_err(|(key, message)| error(format!("{key}: {message}"), Some(key)))?;
         Ok(sheet)
     }
 
-    fn check(&self) -> Result<(), String> {
-        let colors = [
-            &self.colors.text,
-            &self.colors.heading,
-            &self.colors.accent,
-            &self.colors.muted,
-            &self.colors.link,
-            &self.colors.table_border,
-            &self.colors.table_header_fill,
-            &self.colors.meta_label_fill,
-        ];
-        for c in colors {
-            if c.len() != 6 || !c.chars().all(|x| x.is_ascii_hexdigit()) {
-                return Err(format!("colour {c:?} is not RRGGBB"));
+    /// Every number in its range and every colour RRGGBB; the offending key otherwise.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        let in_range = |key: &'static str, v: f64, lo: f64, hi: f64| {
+            if v.is_finite() && (lo..=hi).contains(&v) {
+                Ok(())
+            } else {
+                Err((key, format!("{v} is not between {lo} and {hi}")))
+            }
+        };
+        let p = &self.page;
+        in_range("width_mm", p.width_mm, 50.0, 1000.0)?;
+        in_range("height_mm", p.height_mm, 50.0, 1000.0)?;
+        for (key, v) in [
+            ("margin_top_mm", p.margin_top_mm),
+            ("margin_bottom_mm", p.margin_bottom_mm),
+            ("margin_left_mm", p.margin_left_mm),
+            ("margin_right_mm", p.margin_right_mm),
+            ("header_mm", p.header_mm),
+            ("footer_mm", p.footer_mm),
+        ] {
+            in_range(key, v, 0.0, 200.0)?;
+        }
+        if p.margin_left_mm + p.margin_right_mm > p.width_mm - 20.0 {
+            return Err((
+                "margin_left_mm",
+                "left and right margins leave less than 20 mm for text".into(),
+            ));
+        }
+        if p.margin_top_mm + p.margin_bottom_mm > p.height_mm - 20.0 {
+            return Err((
+                "margin_top_mm",
+                "top and bottom margins leave less than 20 mm for text".into(),
+            ));
+        }
+        let z = &self.sizes;
+        for (key, v) in [
+            ("body", z.body),
+            ("small", z.small),
+            ("table", z.table),
+            ("title", z.title),
+            ("subtitle", z.subtitle),
+            ("heading1", z.heading1),
+            ("heading2", z.heading2),
+            ("heading3", z.heading3),
+            ("heading4", z.heading4),
+            ("heading5", z.heading5),
+            ("heading6", z.heading6),
+            ("header_footer", z.header_footer),
+        ] {
+            in_range(key, v, 4.0, 96.0)?;
+        }
+        let s = &self.spacing;
+        in_range("line", s.line, 0.5, 5.0)?;
+        in_range("paragraph_after_pt", s.paragraph_after_pt, 0.0, 100.0)?;
+        in_range("heading_before_pt", s.heading_before_pt, 0.0, 100.0)?;
+        in_range("heading_after_pt", s.heading_after_pt, 0.0, 100.0)?;
+        in_range("cell_padding_mm", s.cell_padding_mm, 0.0, 20.0)?;
+        in_range("cell_padding_top_mm", s.cell_padding_top_mm, 0.0, 20.0)?;
+        let c = &self.colors;
+        for (key, v) in [
+            ("text", &c.text),
+            ("heading", &c.heading),
+            ("accent", &c.accent),
+            ("muted", &c.muted),
+            ("link", &c.link),
+            ("rule", &c.rule),
+            ("table_border", &c.table_border),
+            ("table_header_fill", &c.table_header_fill),
+        ] {
+            if v.len() != 6 || !v.chars().all(|x| x.is_ascii_hexdigit()) {
+                return Err((key, format!("colour {v:?} is not RRGGBB")));
             }
         }
-        let p = &self.page;
-        if !(50.0..=1000.0).contains(&p.width_mm) || !(50.0..=1000.0).contains(&p.height_mm) {
-            return Err("page size must be between 50 and 1000 mm".into());
-        }
-        if p.margin_left_mm + p.margin_right_mm >= p.width_mm - 20.0 {
-            return Err("left and right margins leave no room for text".into());
-        }
-        let sizes = [
-            self.sizes.body,
-            self.sizes.small,
-            self.sizes.table,
-            self.sizes.title,
-            self.sizes.subtitle,
-            self.sizes.heading1,
-            self.sizes.heading2,
-            self.sizes.heading3,
-            self.sizes.heading4,
-            self.sizes.header_footer,
-        ];
-        if sizes.iter().any(|s| !(4.0..=96.0).contains(s)) {
-            return Err("font sizes must be between 4 and 96 points".into());
+        let f = &self.fonts;
+        for (key, v) in [
+            ("body_latin", &f.body_latin),
+            ("body_east_asia", &f.body_east_asia),
+            ("heading_latin", &f.heading_latin),
+            ("heading_east_asia", &f.heading_east_asia),
+            ("code", &f.code),
+            ("symbol", &f.symbol),
+        ] {
+            if v.trim().is_empty() || v.chars().count() > 31 {
+                return Err((key, "a font name has 1 to 31 characters".into()));
+            }
         }
         Ok(())
     }
 
-    /// A label by key (the key itself when the sheet has none).
-    pub fn label(&self, key: &str) -> String {
-        self.labels
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    }
-
     /// Width of the text area in twips.
-    pub fn text_width(&self) -> usize {
-        mm(self.page.width_mm - self.page.margin_left_mm - self.page.margin_right_mm) as usize
+    pub fn text_width(&self) -> i32 {
+        mm(self.page.width_mm - self.page.margin_left_mm - self.page.margin_right_mm)
     }
 }
+
+/// The built-in sheet.
+pub const BUILTIN: &str = include_str!("../../../styles/docx.toml");
 
 /// Millimetres to twips.
 pub fn mm(v: f64) -> i32 {
@@ -221,13 +267,32 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-fn merge(base: &mut toml::Table, over: toml::Table) {
-    for (key, value) in over {
-        match (base.get_mut(&key), value) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, value) => {
-                base.insert(key, value);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(text: &str) -> Result<Sheet, EmitError> {
+        let mut styles = Styles::builtin();
+        styles.set(FILE, text.to_string()).unwrap();
+        Sheet::from_styles(&styles)
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_at_their_key() {
+        // Intent: NaN, infinities, negative and huge values never reach the XML; the error
+        // names the key and its line.
+        for bad in ["-1e9", "1e300", "nan", "inf", "-inf"] {
+            let text = format!("[page]\n\nmargin_left_mm = {bad}\n");
+            match with(&text) {
+                Err(EmitError::Style { line, message, .. }) => {
+                    assert_eq!(line, Some(3), "{bad}: {message}");
+                    assert!(message.contains("margin_left_mm"), "{message}");
+                }
+                other => panic!("{bad}: {other:?}"),
             }
         }
+        assert!(with("[spacing]\nline = 0\n").is_err());
+        assert!(with("[colors]\nrule = \"red\"\n").is_err());
+        assert!(with("[sizes]\nbody = 11\n").is_ok());
     }
 }

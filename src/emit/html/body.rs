@@ -1,14 +1,12 @@
-//! Body blocks → escaped HTML fragments, inserted into the page as-is.
+//! Body blocks → escaped HTML fragments, inserted into the page as they are.
 
 use std::fmt::Write as _;
 
-use crate::model::{Align, Block, Inline};
+use crate::emit::markup::{escape_into as escape, href};
+use crate::view::{body::Align, Block, Inline, LinkTarget};
 
-pub use crate::emit::common::escape_markup as escape;
-
-/// Renders body blocks as HTML. Links to `#id` stay in the page; external http(s) links
-/// get `rel="noopener noreferrer"`. Validation has already refused other schemes; any that
-/// got here anyway are rendered as text.
+/// Renders body blocks as HTML. Links to anchors stay in the page; addresses with http(s)
+/// get `rel="noopener noreferrer"`; a link that cannot be followed is its text.
 pub fn render_blocks(blocks: &[Block]) -> String {
     let mut out = String::new();
     write_blocks(blocks, &mut out);
@@ -23,7 +21,7 @@ fn write_blocks(blocks: &[Block], out: &mut String) {
                 write_inlines(content, out);
                 out.push_str("</strong></p>\n");
             }
-            Block::Paragraph(content) => {
+            Block::Paragraph { content } => {
                 out.push_str("<p>");
                 write_inlines(content, out);
                 out.push_str("</p>\n");
@@ -46,8 +44,8 @@ fn write_blocks(blocks: &[Block], out: &mut String) {
                     out.push_str("<li>");
                     // A tight item's single paragraph is written without <p>.
                     match item.as_slice() {
-                        [Block::Paragraph(content)] => write_inlines(content, out),
-                        [Block::Paragraph(content), rest @ ..] => {
+                        [Block::Paragraph { content }] => write_inlines(content, out),
+                        [Block::Paragraph { content }, rest @ ..] => {
                             write_inlines(content, out);
                             out.push('\n');
                             write_blocks(rest, out);
@@ -87,14 +85,14 @@ fn write_blocks(blocks: &[Block], out: &mut String) {
                 }
                 out.push_str("</tbody></table></div>\n");
             }
-            Block::Quote(inner) => {
+            Block::Quote { blocks } => {
                 out.push_str("<blockquote>\n");
-                write_blocks(inner, out);
+                write_blocks(blocks, out);
                 out.push_str("</blockquote>\n");
             }
-            Block::Code(code) => {
+            Block::Code { text } => {
                 out.push_str("<pre><code>");
-                escape(code, out);
+                escape(text, out);
                 out.push_str("</code></pre>\n");
             }
             Block::Rule => out.push_str("<hr>\n"),
@@ -105,32 +103,38 @@ fn write_blocks(blocks: &[Block], out: &mut String) {
 fn write_inlines(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
-            Inline::Text(t) => escape(t, out),
-            Inline::Code(t) => {
+            Inline::Text { text } => escape(text, out),
+            Inline::Code { text } => {
                 out.push_str("<code>");
-                escape(t, out);
+                escape(text, out);
                 out.push_str("</code>");
             }
-            Inline::Emphasis(c) => wrap("em", c, out),
-            Inline::Strong(c) => wrap("strong", c, out),
-            Inline::Strike(c) => wrap("del", c, out),
+            Inline::Emphasis { content } => wrap("em", content, out),
+            Inline::Strong { content } => wrap("strong", content, out),
+            Inline::Strike { content } => wrap("del", content, out),
             Inline::LineBreak => out.push_str("<br>"),
-            Inline::Link { url, content, .. } => {
-                if crate::model::check_link(url).is_err() {
+            Inline::Link { target, content } => match target {
+                LinkTarget::Anchor { anchor } => {
+                    out.push_str("<a href=\"#");
+                    escape(&anchor.id, out);
+                    out.push_str("\">");
                     write_inlines(content, out);
-                    continue;
+                    out.push_str("</a>");
                 }
-                out.push_str("<a href=\"");
-                escape(&crate::emit::common::href(url), out);
-                out.push('"');
-                let lower = url.trim().to_ascii_lowercase();
-                if lower.starts_with("http:") || lower.starts_with("https:") {
-                    out.push_str(" rel=\"noopener noreferrer\"");
+                LinkTarget::Url { url } => {
+                    out.push_str("<a href=\"");
+                    escape(&href(url), out);
+                    out.push('"');
+                    let lower = url.to_ascii_lowercase();
+                    if lower.starts_with("http:") || lower.starts_with("https:") {
+                        out.push_str(" rel=\"noopener noreferrer\"");
+                    }
+                    out.push('>');
+                    write_inlines(content, out);
+                    out.push_str("</a>");
                 }
-                out.push('>');
-                write_inlines(content, out);
-                out.push_str("</a>");
-            }
+                LinkTarget::None => write_inlines(content, out),
+            },
         }
     }
 }

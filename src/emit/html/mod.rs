@@ -1,18 +1,21 @@
 //! The HTML emitter: one self-contained page (CSS inline, no scripts unless live reload is
 //! asked for) rendered from the minijinja templates in `styles/html/`, autoescaped, with
-//! undefined variables an error.
+//! undefined variables an error. Templates read the document view as `doc` and its labels
+//! as `labels`; `body(id)` gives a body as HTML.
 
 mod body;
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use std::sync::Arc;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use super::common::DocumentView;
 use super::{EmitError, Emitter, OutputFile, RenderOptions};
-use crate::model::Supplement;
+use crate::labels::Labels;
 use crate::styles::{Styles, BUILTIN};
+use crate::view::DocumentView;
 
-pub use body::{escape, render_blocks};
+pub use body::render_blocks;
 
 /// The page template.
 pub const PAGE: &str = "html/page.html.j2";
@@ -46,13 +49,13 @@ impl Emitter for HtmlEmitter {
 
     fn render(
         &self,
-        s: &Supplement,
+        view: &DocumentView,
         styles: &Styles,
         _options: &RenderOptions,
     ) -> Result<Vec<OutputFile>, EmitError> {
-        let html = render_page(s, styles, PageOptions::default())?;
+        let html = render_page(view, styles, PageOptions::default())?;
         Ok(vec![OutputFile {
-            name: format!("{}.html", s.id.value),
+            name: format!("{}.html", view.id),
             bytes: html.into_bytes(),
         }])
     }
@@ -60,7 +63,8 @@ impl Emitter for HtmlEmitter {
 
 #[derive(Serialize)]
 struct PageContext<'a> {
-    doc: DocumentView<'a>,
+    doc: &'a DocumentView,
+    labels: &'a Labels,
     css: &'a str,
     draft: bool,
     reload: bool,
@@ -74,7 +78,11 @@ fn environment(styles: &Styles) -> Result<Environment<'_>, EmitError> {
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    env.add_filter("href", |url: String| super::common::href(&url));
+    env.add_filter("href", |url: String| super::markup::href(&url));
+    // Until a body is given, `body()` renders nothing (check compiles templates only).
+    env.add_function("body", |_: Option<usize>| {
+        Value::from_safe_string(String::new())
+    });
     for (name, _) in BUILTIN
         .iter()
         .filter(|(n, _)| n.starts_with("html/") && n.ends_with(".j2"))
@@ -88,27 +96,33 @@ fn environment(styles: &Styles) -> Result<Environment<'_>, EmitError> {
 
 /// Renders the page.
 pub fn render_page(
-    s: &Supplement,
+    view: &DocumentView,
     styles: &Styles,
     options: PageOptions,
 ) -> Result<String, EmitError> {
-    let env = environment(styles)?;
+    let mut env = environment(styles)?;
+    super::add_label_functions(&mut env, &view.labels);
+    // Every body rendered once; templates place them with `body(id)`.
+    let bodies: Arc<Vec<String>> = Arc::new(view.bodies.iter().map(|b| render_blocks(b)).collect());
+    env.add_function("body", move |id: Option<usize>| {
+        let html = id.and_then(|i| bodies.get(i)).cloned().unwrap_or_default();
+        Value::from_safe_string(html)
+    });
     // The style sheet goes inside <style>: every "<" is written as the CSS escape "\3C "
     // (the same character to CSS, in strings; "<" has no other use in CSS), so that no
     // override can close the element and start markup.
     let css = styles.get(CSS).unwrap_or_default().replace('<', "\\3C ");
-    let view = DocumentView::build(s, &styles.labels, &render_blocks);
     let template = env
         .get_template(PAGE)
         .map_err(|e| EmitError::template(PAGE, &e))?;
     let context = PageContext {
         doc: view,
+        labels: &view.labels,
         css: &css,
         draft: options.draft,
         reload: options.reload,
     };
-    let html = template
+    template
         .render(&context)
-        .map_err(|e| EmitError::template(PAGE, &e))?;
-    Ok(html)
+        .map_err(|e| EmitError::template(PAGE, &e))
 }

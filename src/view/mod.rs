@@ -1,0 +1,1230 @@
+//! The document view: everything a reader sees, resolved once from the model — reading
+//! order, headings and their levels, anchors, formatted dates, pages, owners, priorities
+//! and markers, labels — so that every emitter shows the same document.
+//!
+//! Emitters read the view and never the model. Templates receive it as `doc` (and its
+//! labels as `labels`); `supplement dump` will publish it as JSON. Cross references are
+//! indexes into the view's own lists (`doc.points[i]`, `doc.reasons[i]`,
+//! `doc.references[i]`, `doc.bodies[i]`), so nothing is written twice.
+
+pub mod anchor;
+pub mod body;
+pub mod format;
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+pub use anchor::Anchor;
+pub use body::{Block, Body, Inline, LinkTarget};
+
+use crate::labels::{fill, Labels};
+use crate::model::{self, RevisionPoint, Span, Supplement, Topic};
+
+/// The version of the view's shape; a change that breaks templates or consumers bumps it.
+pub const VERSION: u32 = 1;
+
+/// An index into [`DocumentView::bodies`].
+pub type BodyId = usize;
+
+/// The whole document as readers see it.
+#[derive(Debug, Serialize)]
+pub struct DocumentView {
+    /// [`VERSION`].
+    pub version: u32,
+    /// Language tag of the text (`ja`, `en`…).
+    pub language: String,
+    /// Identifier of the supplement (also the output file stem).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Subtitle, if any.
+    pub subtitle: Option<String>,
+    /// Date of this edition (its own, else the newest history entry).
+    pub date: Option<DateView>,
+    /// Author, only when the manuscript names one.
+    pub author: Option<String>,
+    /// The book this supplement revises.
+    pub base_book: BookView,
+    /// The facts of the title page, in order (base book, audience, edition, date, author).
+    pub front: Vec<FieldView>,
+    /// The document's sections in reading order: what every format shows, and its table of
+    /// contents.
+    pub outline: Vec<OutlineEntry>,
+    /// Revision history, newest first.
+    pub history: Vec<HistoryView>,
+    /// The purpose section's sub-headings.
+    pub purpose: PurposeView,
+    /// Reasons for the revision.
+    pub reasons: Vec<ReasonView>,
+    /// Policies for the whole revision (bodies).
+    pub general_notes: Vec<BodyId>,
+    /// Every revision point in document order (parts index into this list).
+    pub points: Vec<PointView>,
+    /// The parts, in base-book order.
+    pub parts: Vec<PartView>,
+    /// The base book's sections that revisions point at, with the points at each.
+    pub sections: Vec<SectionView>,
+    /// Every cited document, in the manuscript's order.
+    pub references: Vec<ReferenceView>,
+    /// The published forms of this supplement.
+    pub forms: Vec<LinkView>,
+    /// Sibling material.
+    pub related: Vec<RelatedView>,
+    /// The heading over the sibling material (level 2, in the forms section), when there is any.
+    pub related_heading: Option<Heading>,
+    /// The team.
+    pub team: Vec<MemberView>,
+    /// Topics of the plan that hang on no revision point.
+    pub floating_topics: Vec<FloatingView>,
+    /// Every body, by [`BodyId`].
+    pub bodies: Vec<Body>,
+    /// The labels the view was written with.
+    pub labels: Labels,
+    /// Internal links whose target is not an anchor of this document (for validation).
+    #[serde(skip)]
+    pub unresolved_links: Vec<(String, Span)>,
+}
+
+/// A date as written for readers, with its ISO 8601 form (only the parts given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateView {
+    /// E.g. 2017年11月.
+    pub text: String,
+    /// E.g. 2017-11.
+    pub iso: String,
+}
+
+/// A labelled value.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    /// The field's label.
+    pub label: String,
+    /// The value as shown.
+    pub value: String,
+}
+
+/// A heading of the document with its anchor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    /// The heading text.
+    pub text: String,
+    /// Where it is.
+    pub anchor: Anchor,
+    /// Outline level: 1 for the document's sections and parts, 2 below them… (HTML adds
+    /// one, as its `h1` is the title).
+    pub level: u8,
+}
+
+/// What kind of section an outline entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// The revision history.
+    History,
+    /// Reasons and general notes.
+    Purpose,
+    /// The table of revision points.
+    Points,
+    /// A part (see `index`).
+    Part,
+    /// The references.
+    References,
+    /// Published forms and related material.
+    Forms,
+    /// The team.
+    Team,
+    /// Floating topics.
+    Floating,
+}
+
+/// One section of the document, in reading order.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineEntry {
+    /// What the section is.
+    pub kind: SectionKind,
+    /// For a part: its index in `parts`.
+    pub index: Option<usize>,
+    /// Its heading (level 1).
+    pub heading: Heading,
+    /// The entries under it in the table of contents (a part's revision points).
+    pub children: Vec<Heading>,
+}
+
+/// The base book.
+#[derive(Debug, Serialize)]
+pub struct BookView {
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: String,
+    /// Edition, when given.
+    pub edition: Option<String>,
+    /// Publication date, when given.
+    pub published: Option<DateView>,
+    /// Its length, e.g. 約190ページ.
+    pub pages: String,
+    /// All of it in one line: 「title」（publisher、edition、date、pages）.
+    pub summary: String,
+}
+
+/// One entry of the revision history.
+#[derive(Debug, Serialize)]
+pub struct HistoryView {
+    /// When.
+    pub date: DateView,
+    /// What happened.
+    pub summary: String,
+}
+
+/// The headings inside the purpose section.
+#[derive(Debug, Serialize)]
+pub struct PurposeView {
+    /// 改訂理由 (level 2), when there are reasons.
+    pub reasons: Option<Heading>,
+    /// 全般 (level 2), when there are general notes.
+    pub general: Option<Heading>,
+}
+
+/// A reason for the revision.
+#[derive(Debug, Serialize)]
+pub struct ReasonView {
+    /// Its heading (level 3).
+    pub heading: Heading,
+    /// Manuscript id.
+    pub id: String,
+    /// Sub-items (laws, strategies, versions…).
+    pub items: Vec<ReasonItemView>,
+    /// Cited documents (indexes into `references`).
+    pub references: Vec<usize>,
+    /// Free text.
+    pub body: Option<BodyId>,
+    /// The revision points made for this reason (indexes into `points`).
+    pub points: Vec<usize>,
+}
+
+/// A sub-item of a reason.
+#[derive(Debug, Serialize)]
+pub struct ReasonItemView {
+    /// The item, with its note in parentheses when it has one.
+    pub text: String,
+    /// Cited documents (indexes into `references`).
+    pub references: Vec<usize>,
+}
+
+/// A priority marker as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorityView {
+    /// The number (1–9).
+    pub n: u8,
+    /// E.g. 優先度 5.
+    pub label: String,
+}
+
+/// Another marker (e.g. 😊) as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarkerView {
+    /// The marker as written.
+    pub text: String,
+    /// Its spoken form, e.g. マーカー 😊 (for screen readers).
+    pub label: String,
+}
+
+/// A revision point.
+#[derive(Debug, Serialize)]
+pub struct PointView {
+    /// Its heading: the title, at level 2.
+    pub heading: Heading,
+    /// Manuscript id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The part it is in (index into `parts`).
+    pub part: usize,
+    /// Target sections.
+    pub targets: Vec<FieldView>,
+    /// The targets as one text.
+    pub target_text: String,
+    /// Pages (empty when none are given).
+    pub pages: String,
+    /// Each page range on its own, e.g. `p.124～131`, `p.180～183` (for table cells).
+    pub page_list: Vec<String>,
+    /// Targets and pages together.
+    pub place: String,
+    /// The action keyword (`revise`, `add-after`…), for styling.
+    pub action: String,
+    /// The action on its own, e.g. 改訂.
+    pub action_label: String,
+    /// The action with its place and note, e.g. Mission3-10（p.98～109）を改訂.
+    pub action_phrase: String,
+    /// The status keyword, for styling.
+    pub status: String,
+    /// The status as shown.
+    pub status_label: String,
+    /// Owners, named.
+    pub owners: Vec<String>,
+    /// Owners as one text (empty when none).
+    pub owners_text: String,
+    /// Priority marker.
+    pub priority: Option<PriorityView>,
+    /// Other markers.
+    pub markers: Vec<MarkerView>,
+    /// The point this one sits under (index into `points`).
+    pub parent: Option<usize>,
+    /// The points under this one (indexes into `points`).
+    pub children: Vec<usize>,
+    /// Reasons (indexes into `reasons`).
+    pub reasons: Vec<usize>,
+    /// Cited documents (indexes into `references`).
+    pub references: Vec<usize>,
+    /// Notes on what changes.
+    pub notes: Vec<String>,
+    /// Old wording.
+    pub before: Option<String>,
+    /// New wording.
+    pub after: Option<String>,
+    /// The text.
+    pub body: Option<BodyId>,
+    /// Nested topics, depth first.
+    pub topics: Vec<TopicView>,
+}
+
+/// A topic under a revision point or a part.
+#[derive(Debug, Serialize)]
+pub struct TopicView {
+    /// Its heading (level 3 and below, at most 6).
+    pub heading: Heading,
+    /// Depth under its owner (1 = a direct child).
+    pub depth: usize,
+    /// Manuscript id, when it has one.
+    pub id: Option<String>,
+    /// Priority marker.
+    pub priority: Option<PriorityView>,
+    /// Other markers.
+    pub markers: Vec<MarkerView>,
+    /// Owners, named.
+    pub owners: Vec<String>,
+    /// Owners as one text.
+    pub owners_text: String,
+    /// Cited documents (indexes into `references`).
+    pub references: Vec<usize>,
+    /// Notes.
+    pub notes: Vec<String>,
+    /// Old wording.
+    pub before: Option<String>,
+    /// New wording.
+    pub after: Option<String>,
+    /// The text.
+    pub body: Option<BodyId>,
+}
+
+/// A part of the supplement.
+#[derive(Debug, Serialize)]
+pub struct PartView {
+    /// Its heading: label and title (level 1).
+    pub heading: Heading,
+    /// Manuscript id.
+    pub id: String,
+    /// Short label, e.g. Mission3.
+    pub label: String,
+    /// Title.
+    pub title: String,
+    /// Owners, named.
+    pub owners: Vec<String>,
+    /// Owners as one text.
+    pub owners_text: String,
+    /// Notes on the part.
+    pub notes: Vec<String>,
+    /// Introductory text.
+    pub body: Option<BodyId>,
+    /// Its revision points (indexes into `points`).
+    pub points: Vec<usize>,
+    /// The heading over its topics tied to no place (level 2), when it has such topics.
+    pub topics_heading: Option<Heading>,
+    /// Those topics, depth first.
+    pub topics: Vec<TopicView>,
+}
+
+/// A section of the base book.
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    /// Manuscript id.
+    pub id: String,
+    /// As the book writes it.
+    pub label: String,
+    /// Its title, when known.
+    pub title: Option<String>,
+    /// Its pages.
+    pub pages: String,
+    /// The part it is in (its label).
+    pub part: String,
+    /// A note on the section.
+    pub note: Option<String>,
+    /// The revision points that target it (indexes into `points`).
+    pub points: Vec<usize>,
+}
+
+/// A cited document.
+#[derive(Debug, Serialize)]
+pub struct ReferenceView {
+    /// Where it is listed.
+    pub anchor: Anchor,
+    /// Manuscript id.
+    pub id: String,
+    /// Title as given.
+    pub title: String,
+    /// The house citation: 「title」（issuer、date、version）.
+    pub citation: String,
+    /// Its address.
+    pub url: Option<String>,
+    /// Its file name.
+    pub file: Option<String>,
+    /// A note (e.g. 再掲).
+    pub note: Option<String>,
+    /// The revision points that cite it (indexes into `points`).
+    pub cited_by: Vec<usize>,
+}
+
+/// A published form of a document.
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    /// What the form is.
+    pub label: String,
+    /// File name.
+    pub file: Option<String>,
+    /// Address.
+    pub url: Option<String>,
+}
+
+/// Sibling material.
+#[derive(Debug, Serialize)]
+pub struct RelatedView {
+    /// Manuscript id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Address.
+    pub url: Option<String>,
+    /// Its published forms.
+    pub links: Vec<LinkView>,
+}
+
+/// A member of the team.
+#[derive(Debug, Serialize)]
+pub struct MemberView {
+    /// Manuscript id.
+    pub id: String,
+    /// Name as shown (a group marked as such).
+    pub name: String,
+    /// True for a group.
+    pub group: bool,
+}
+
+/// A topic of the plan that hangs on no revision point.
+#[derive(Debug, Serialize)]
+pub struct FloatingView {
+    /// Its title, or the label for an untitled topic.
+    pub title: String,
+    /// Priority marker.
+    pub priority: Option<PriorityView>,
+    /// Other markers.
+    pub markers: Vec<MarkerView>,
+    /// Where it stands in the plan.
+    pub note: Option<String>,
+}
+
+impl DocumentView {
+    /// Builds the view of a supplement with the given labels.
+    pub fn build(s: &Supplement, labels: Labels) -> DocumentView {
+        Builder::new(s, labels).build()
+    }
+
+    /// The body with this id (empty when out of range).
+    pub fn body(&self, id: Option<BodyId>) -> &[Block] {
+        id.and_then(|i| self.bodies.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every anchor of the document, in document order.
+    pub fn anchors(&self) -> Vec<&Anchor> {
+        let mut out = Vec::new();
+        for entry in &self.outline {
+            out.push(&entry.heading.anchor);
+        }
+        out.extend(self.purpose.reasons.iter().map(|h| &h.anchor));
+        out.extend(self.purpose.general.iter().map(|h| &h.anchor));
+        out.extend(self.related_heading.iter().map(|h| &h.anchor));
+        out.extend(self.reasons.iter().map(|r| &r.heading.anchor));
+        for p in &self.points {
+            out.push(&p.heading.anchor);
+            out.extend(p.topics.iter().map(|t| &t.heading.anchor));
+        }
+        for part in &self.parts {
+            out.extend(part.topics_heading.iter().map(|h| &h.anchor));
+            out.extend(part.topics.iter().map(|t| &t.heading.anchor));
+        }
+        out.extend(self.references.iter().map(|r| &r.anchor));
+        out
+    }
+}
+
+/// Section anchors (see [`anchor`]).
+mod sections {
+    pub const MAIN: &str = "_main";
+    pub const HISTORY: &str = "_history";
+    pub const PURPOSE: &str = "_purpose";
+    pub const REASONS: &str = "_reasons";
+    pub const GENERAL: &str = "_general";
+    pub const POINTS: &str = "_points";
+    pub const REFERENCES: &str = "_references";
+    pub const FORMS: &str = "_forms";
+    pub const RELATED: &str = "_related";
+    pub const TEAM: &str = "_team";
+    pub const FLOATING: &str = "_floating";
+}
+
+pub use sections::MAIN as MAIN_ANCHOR;
+
+struct Builder<'a> {
+    s: &'a Supplement,
+    labels: Labels,
+    anchors: anchor::Anchors,
+    /// Anchors that links may name, by id.
+    targets: HashMap<String, Anchor>,
+    bodies: Vec<Body>,
+    unresolved: Vec<(String, Span)>,
+    point_index: HashMap<&'a str, usize>,
+    reason_index: HashMap<&'a str, usize>,
+    reference_index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(s: &'a Supplement, labels: Labels) -> Self {
+        let mut point_index = HashMap::new();
+        for (i, p) in s.points().enumerate() {
+            point_index.entry(p.id.value.as_str()).or_insert(i);
+        }
+        let mut reason_index = HashMap::new();
+        for (i, r) in s.reasons.iter().enumerate() {
+            reason_index.entry(r.id.value.as_str()).or_insert(i);
+        }
+        let mut reference_index = HashMap::new();
+        for (i, r) in s.references.iter().enumerate() {
+            reference_index.entry(r.id.value.as_str()).or_insert(i);
+        }
+        Builder {
+            s,
+            labels,
+            anchors: anchor::Anchors::default(),
+            targets: HashMap::new(),
+            bodies: Vec::new(),
+            unresolved: Vec::new(),
+            point_index,
+            reason_index,
+            reference_index,
+        }
+    }
+
+    /// Makes the anchor `id` and records it as a link target (first one wins).
+    fn anchor(&mut self, id: String) -> Anchor {
+        if let Some(a) = self.targets.get(&id) {
+            return a.clone();
+        }
+        let a = self.anchors.make(id.clone());
+        self.targets.insert(id, a.clone());
+        a
+    }
+
+    fn heading(&mut self, text: String, anchor: String, level: u8) -> Heading {
+        Heading {
+            text,
+            anchor: self.anchor(anchor),
+            level,
+        }
+    }
+
+    /// Every anchor, in document order, before any body is converted (links may point
+    /// forward).
+    fn register_anchors(&mut self) {
+        let s = self.s;
+        for id in [
+            sections::MAIN,
+            sections::HISTORY,
+            sections::PURPOSE,
+            sections::REASONS,
+            sections::GENERAL,
+        ] {
+            self.anchor(id.to_string());
+        }
+        for r in &s.reasons {
+            self.anchor(anchor::reason(&r.id.value));
+        }
+        self.anchor(sections::POINTS.to_string());
+        for part in &s.parts {
+            self.anchor(anchor::part(&part.id.value));
+            for p in &part.points {
+                self.anchor(p.id.value.clone());
+                let mut n = 0;
+                for t in &p.topic.topics {
+                    t.walk(&mut |t, _| {
+                        n += 1;
+                        let id = t.id.as_ref().map_or_else(
+                            || anchor::point_topic(&p.id.value, n),
+                            |i| i.value.clone(),
+                        );
+                        self.anchor(id);
+                    });
+                }
+            }
+            if !part.topics.is_empty() {
+                self.anchor(anchor::part_topics(&part.id.value));
+            }
+            let mut n = 0;
+            for t in &part.topics {
+                t.walk(&mut |t, _| {
+                    n += 1;
+                    let id = t.id.as_ref().map_or_else(
+                        || anchor::part_topic(&part.id.value, n),
+                        |i| i.value.clone(),
+                    );
+                    self.anchor(id);
+                });
+            }
+        }
+        self.anchor(sections::REFERENCES.to_string());
+        for r in &s.references {
+            self.anchor(anchor::reference(&r.id.value));
+        }
+        for id in [
+            sections::FORMS,
+            sections::RELATED,
+            sections::TEAM,
+            sections::FLOATING,
+        ] {
+            self.anchor(id.to_string());
+        }
+    }
+
+    /// Converts a body, resolving its links; `None` for an empty body.
+    fn body(&mut self, blocks: &[model::Block]) -> Option<BodyId> {
+        if blocks.is_empty() {
+            return None;
+        }
+        let targets = &self.targets;
+        let unresolved = &mut self.unresolved;
+        let mut resolve = |url: &str, span: Span| -> LinkTarget {
+            if let Some(id) = url.trim().strip_prefix('#') {
+                match targets.get(id) {
+                    Some(a) => LinkTarget::Anchor { anchor: a.clone() },
+                    None => {
+                        unresolved.push((url.to_string(), span));
+                        LinkTarget::None
+                    }
+                }
+            } else if model::check_link(url).is_ok() {
+                LinkTarget::Url {
+                    url: url.trim().to_string(),
+                }
+            } else {
+                LinkTarget::None
+            }
+        };
+        let body = body::convert(blocks, &mut resolve);
+        self.bodies.push(body);
+        Some(self.bodies.len() - 1)
+    }
+
+    fn date(&self, d: model::PartialDate) -> DateView {
+        format::date(d, &self.labels)
+    }
+
+    fn owners(&self, owners: &[model::Owner]) -> (Vec<String>, String) {
+        let names = format::owners(self.s, owners, &self.labels);
+        let text = format::list(&names, &self.labels);
+        (names, text)
+    }
+
+    fn priority(&self, p: Option<u8>) -> Option<PriorityView> {
+        p.map(|n| PriorityView {
+            n,
+            label: fill(&self.labels.format.priority, &[("n", &n.to_string())]),
+        })
+    }
+
+    fn markers(&self, markers: &[String]) -> Vec<MarkerView> {
+        markers
+            .iter()
+            .map(|m| MarkerView {
+                text: m.clone(),
+                label: fill(&self.labels.format.marker, &[("marker", m)]),
+            })
+            .collect()
+    }
+
+    fn references(&self, ids: &[model::IdRef]) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for id in ids {
+            if let Some(&i) = self.reference_index.get(id.value.as_str()) {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    }
+
+    fn build(mut self) -> DocumentView {
+        let s = self.s;
+        self.register_anchors();
+        let l = self.labels.clone();
+
+        let date = s.effective_date().map(|d| self.date(d));
+        let base_book = self.base_book();
+        let mut front = vec![FieldView {
+            label: l.field.base_book.clone(),
+            value: base_book.summary.clone(),
+        }];
+        if !s.audience.is_empty() {
+            front.push(FieldView {
+                label: l.field.audience.clone(),
+                value: format::list(&s.audience, &l),
+            });
+        }
+        if let Some(e) = &s.edition {
+            front.push(FieldView {
+                label: l.field.edition.clone(),
+                value: e.clone(),
+            });
+        }
+        if let Some(d) = &date {
+            front.push(FieldView {
+                label: l.field.date.clone(),
+                value: d.text.clone(),
+            });
+        }
+        if let Some(a) = &s.author {
+            front.push(FieldView {
+                label: l.field.author.clone(),
+                value: a.clone(),
+            });
+        }
+
+        // Newest first; entries of one date keep the manuscript's order.
+        let mut dated: Vec<&model::HistoryEntry> = s.history.iter().collect();
+        dated.sort_by_key(|h| std::cmp::Reverse(h.date.value));
+        let history = dated
+            .into_iter()
+            .map(|h| HistoryView {
+                date: self.date(h.date.value),
+                summary: h.summary.clone(),
+            })
+            .collect();
+
+        let general_notes: Vec<BodyId> = s
+            .general_notes
+            .iter()
+            .filter_map(|n| self.body(n))
+            .collect();
+        let purpose = PurposeView {
+            reasons: (!s.reasons.is_empty())
+                .then(|| self.heading(l.section.reasons.clone(), sections::REASONS.into(), 2)),
+            general: (!general_notes.is_empty())
+                .then(|| self.heading(l.section.general.clone(), sections::GENERAL.into(), 2)),
+        };
+
+        let (points, parts) = self.parts();
+        let reasons = self.reasons(&points);
+        let references = self.reference_views(&points);
+        let sections = self.sections();
+
+        let forms: Vec<LinkView> = s.links.iter().map(link).collect();
+        let related: Vec<RelatedView> = s
+            .related
+            .iter()
+            .map(|r| RelatedView {
+                id: r.id.value.clone(),
+                title: r.title.clone(),
+                url: r.url.as_ref().map(|u| u.value.clone()),
+                links: r.links.iter().map(link).collect(),
+            })
+            .collect();
+        let related_heading = (!related.is_empty())
+            .then(|| self.heading(l.section.related.clone(), sections::RELATED.into(), 2));
+        let team: Vec<MemberView> = s
+            .team
+            .iter()
+            .map(|m| MemberView {
+                id: m.id.value.clone(),
+                name: if m.group {
+                    format!("{}{}", m.name, l.text.group)
+                } else {
+                    m.name.clone()
+                },
+                group: m.group,
+            })
+            .collect();
+        let floating_topics: Vec<FloatingView> = s
+            .floating_topics
+            .iter()
+            .map(|f| FloatingView {
+                title: f.title.clone().unwrap_or_else(|| l.text.untitled.clone()),
+                priority: self.priority(f.priority),
+                markers: self.markers(&f.markers),
+                note: f.note.clone(),
+            })
+            .collect();
+
+        let outline = self.outline(
+            &parts,
+            &points,
+            &purpose,
+            !references.is_empty(),
+            (!forms.is_empty() || !related.is_empty()).then_some(&related_heading),
+            !team.is_empty(),
+            !floating_topics.is_empty(),
+        );
+
+        DocumentView {
+            version: VERSION,
+            language: s.language.clone(),
+            id: s.id.value.clone(),
+            title: s.title.clone(),
+            subtitle: s.subtitle.clone(),
+            date,
+            author: s.author.clone(),
+            base_book,
+            front,
+            outline,
+            history,
+            purpose,
+            reasons,
+            general_notes,
+            points,
+            parts,
+            sections,
+            references,
+            forms,
+            related,
+            related_heading,
+            team,
+            floating_topics,
+            bodies: self.bodies,
+            labels: self.labels,
+            unresolved_links: self.unresolved,
+        }
+    }
+
+    fn base_book(&self) -> BookView {
+        let b = &self.s.base_book;
+        let l = &self.labels;
+        let published = b.published.as_ref().map(|d| self.date(d.value));
+        let pages = format::book_pages(b.pages.value, b.pages_approximate, l);
+        let mut facts = vec![b.publisher.clone()];
+        facts.extend(b.edition.clone());
+        facts.extend(published.as_ref().map(|d| d.text.clone()));
+        facts.push(pages.clone());
+        facts.retain(|f| !f.is_empty());
+        let summary = format!(
+            "{}{}",
+            format::quote(&b.title, l),
+            format::parenthesize(&format::list(&facts, l), l)
+        );
+        BookView {
+            title: b.title.clone(),
+            publisher: b.publisher.clone(),
+            edition: b.edition.clone(),
+            published,
+            pages,
+            summary,
+        }
+    }
+
+    fn parts(&mut self) -> (Vec<PointView>, Vec<PartView>) {
+        let s = self.s;
+        let mut points = Vec::new();
+        let mut parts = Vec::new();
+        for (pi, part) in s.parts.iter().enumerate() {
+            let text = if part.title.is_empty() || part.title == part.label {
+                part.label.clone()
+            } else {
+                fill(
+                    &self.labels.format.part_heading,
+                    &[("label", &part.label), ("title", &part.title)],
+                )
+            };
+            let heading = self.heading(text, anchor::part(&part.id.value), 1);
+            let (owners, owners_text) = self.owners(&part.owners);
+            let body = self.body(&part.body);
+            let mut indexes = Vec::new();
+            for p in &part.points {
+                indexes.push(points.len());
+                points.push(self.point(p, pi));
+            }
+            let topics_heading = (!part.topics.is_empty()).then(|| {
+                self.heading(
+                    self.labels.section.part_topics.clone(),
+                    anchor::part_topics(&part.id.value),
+                    2,
+                )
+            });
+            let mut topics = Vec::new();
+            let mut n = 0;
+            for t in &part.topics {
+                self.topics(
+                    t,
+                    1,
+                    &mut n,
+                    &|n| anchor::part_topic(&part.id.value, n),
+                    &mut topics,
+                );
+            }
+            parts.push(PartView {
+                heading,
+                id: part.id.value.clone(),
+                label: part.label.clone(),
+                title: part.title.clone(),
+                owners,
+                owners_text,
+                notes: part.notes.clone(),
+                body,
+                points: indexes,
+                topics_heading,
+                topics,
+            });
+        }
+        // Children, in document order.
+        let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, p) in s.points().enumerate() {
+            if let Some(parent) = p
+                .parent
+                .as_ref()
+                .and_then(|x| self.point_index.get(x.value.as_str()))
+            {
+                children.entry(*parent).or_default().push(i);
+                points[i].parent = Some(*parent);
+            }
+        }
+        for (parent, list) in children {
+            points[parent].children = list;
+        }
+        (points, parts)
+    }
+
+    fn point(&mut self, p: &'a RevisionPoint, part: usize) -> PointView {
+        let s = self.s;
+        let l = &self.labels;
+        let targets: Vec<FieldView> = p
+            .targets
+            .iter()
+            .map(|t| FieldView {
+                label: t.value.clone(),
+                value: s
+                    .section(&t.value)
+                    .map_or_else(|| t.value.clone(), |x| x.label.clone()),
+            })
+            .collect();
+        let names: Vec<String> = targets.iter().map(|t| t.value.clone()).collect();
+        let target_text = format::list(&names, l);
+        let pages = format::pages(&p.pages, l);
+        let page_list = p
+            .pages
+            .iter()
+            .map(|r| format::pages(std::slice::from_ref(r), l))
+            .collect();
+        let place = format::place(&target_text, &pages, l);
+        let action = p.action.value;
+        let mut action_phrase = fill(l.action_phrase.get(action), &[("place", &place)]);
+        if let Some(note) = &p.action_note {
+            action_phrase.push_str(&format::parenthesize(note, l));
+        }
+        let action_label = l.action.get(action).to_string();
+        let status_label = l.status.get(p.status).to_string();
+        let (owners, owners_text) = self.owners(&p.topic.owners);
+        let heading = self.heading(p.topic.title.clone(), p.id.value.clone(), 2);
+        let body = self.body(&p.topic.body);
+        let mut topics = Vec::new();
+        let mut n = 0;
+        for t in &p.topic.topics {
+            self.topics(
+                t,
+                1,
+                &mut n,
+                &|n| anchor::point_topic(&p.id.value, n),
+                &mut topics,
+            );
+        }
+        let reasons = p
+            .reasons
+            .iter()
+            .filter_map(|r| self.reason_index.get(r.value.as_str()).copied())
+            .collect();
+        PointView {
+            heading,
+            id: p.id.value.clone(),
+            title: p.topic.title.clone(),
+            part,
+            targets,
+            target_text,
+            pages,
+            page_list,
+            place,
+            action: action.key().to_string(),
+            action_label,
+            action_phrase,
+            status: p.status.key().to_string(),
+            status_label,
+            owners,
+            owners_text,
+            priority: self.priority(p.topic.priority),
+            markers: self.markers(&p.topic.markers),
+            parent: None,
+            children: Vec::new(),
+            reasons,
+            references: self.references(&p.topic.references),
+            notes: p.topic.notes.clone(),
+            before: p.topic.before.clone(),
+            after: p.topic.after.clone(),
+            body,
+            topics,
+        }
+    }
+
+    /// A topic and its descendants, depth first; `n` numbers the owner's topics for the
+    /// anchors of those without an id.
+    fn topics(
+        &mut self,
+        root: &'a Topic,
+        depth: usize,
+        n: &mut usize,
+        unnamed: &dyn Fn(usize) -> String,
+        out: &mut Vec<TopicView>,
+    ) {
+        let mut stack = vec![(root, depth)];
+        while let Some((t, depth)) = stack.pop() {
+            *n += 1;
+            let id =
+                t.id.as_ref()
+                    .map_or_else(|| unnamed(*n), |i| i.value.clone());
+            let level = (2 + depth).min(6) as u8;
+            let (owners, owners_text) = self.owners(&t.owners);
+            let body = self.body(&t.body);
+            out.push(TopicView {
+                heading: self.heading(t.title.clone(), id, level),
+                depth,
+                id: t.id.as_ref().map(|i| i.value.clone()),
+                priority: self.priority(t.priority),
+                markers: self.markers(&t.markers),
+                owners,
+                owners_text,
+                references: self.references(&t.references),
+                notes: t.notes.clone(),
+                before: t.before.clone(),
+                after: t.after.clone(),
+                body,
+            });
+            for child in t.topics.iter().rev() {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
+
+    fn reasons(&mut self, points: &[PointView]) -> Vec<ReasonView> {
+        let s = self.s;
+        let mut by_reason: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, p) in points.iter().enumerate() {
+            for &r in &p.reasons {
+                let list = by_reason.entry(r).or_default();
+                if !list.contains(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for r in &s.reasons {
+            let items = r
+                .items
+                .iter()
+                .map(|i| ReasonItemView {
+                    text: match &i.note {
+                        Some(note) => {
+                            format!("{}{}", i.title, format::parenthesize(note, &self.labels))
+                        }
+                        None => i.title.clone(),
+                    },
+                    references: self.references(&i.references),
+                })
+                .collect();
+            let body = self.body(&r.body);
+            let ri = out.len();
+            out.push(ReasonView {
+                heading: self.heading(r.title.clone(), anchor::reason(&r.id.value), 3),
+                id: r.id.value.clone(),
+                items,
+                references: self.references(&r.references),
+                body,
+                points: by_reason.remove(&ri).unwrap_or_default(),
+            });
+        }
+        out
+    }
+
+    fn reference_views(&mut self, points: &[PointView]) -> Vec<ReferenceView> {
+        let s = self.s;
+        let mut cited_by: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, p) in points.iter().enumerate() {
+            let mut refs: Vec<usize> = p.references.clone();
+            for t in &p.topics {
+                refs.extend(&t.references);
+            }
+            refs.sort_unstable();
+            refs.dedup();
+            for r in refs {
+                cited_by.entry(r).or_default().push(i);
+            }
+        }
+        s.references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ReferenceView {
+                anchor: self.anchor(anchor::reference(&r.id.value)),
+                id: r.id.value.clone(),
+                title: r.title.clone(),
+                citation: format::citation(r, &self.labels),
+                url: r.url.as_ref().map(|u| u.value.clone()),
+                file: r.file.as_ref().map(|f| f.value.clone()),
+                note: r.note.clone(),
+                cited_by: cited_by.remove(&i).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    fn sections(&self) -> Vec<SectionView> {
+        let s = self.s;
+        let mut by_section: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in s.points().enumerate() {
+            let mut seen: Vec<&str> = Vec::new();
+            for t in &p.targets {
+                if !seen.contains(&t.value.as_str()) {
+                    seen.push(&t.value);
+                    by_section.entry(&t.value).or_default().push(i);
+                }
+            }
+        }
+        s.base_book
+            .sections
+            .iter()
+            .map(|sec| SectionView {
+                id: sec.id.value.clone(),
+                label: sec.label.clone(),
+                title: sec.title.clone(),
+                pages: format::pages(std::slice::from_ref(&sec.pages), &self.labels),
+                part: s
+                    .parts
+                    .iter()
+                    .find(|p| p.id.value == sec.part.value)
+                    .map_or_else(|| sec.part.value.clone(), |p| p.label.clone()),
+                note: sec.note.clone(),
+                points: by_section.remove(sec.id.value.as_str()).unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn outline(
+        &mut self,
+        parts: &[PartView],
+        points: &[PointView],
+        purpose: &PurposeView,
+        references: bool,
+        forms: Option<&Option<Heading>>,
+        team: bool,
+        floating: bool,
+    ) -> Vec<OutlineEntry> {
+        let l = self.labels.clone();
+        let mut out = Vec::new();
+        let section = |b: &mut Self, kind, text: &str, anchor: &str| OutlineEntry {
+            kind,
+            index: None,
+            heading: b.heading(text.to_string(), anchor.to_string(), 1),
+            children: Vec::new(),
+        };
+        out.push(section(
+            self,
+            SectionKind::History,
+            &l.section.history,
+            sections::HISTORY,
+        ));
+        if purpose.reasons.is_some() || purpose.general.is_some() {
+            let mut entry = section(
+                self,
+                SectionKind::Purpose,
+                &l.section.purpose,
+                sections::PURPOSE,
+            );
+            entry.children = purpose
+                .reasons
+                .iter()
+                .chain(&purpose.general)
+                .cloned()
+                .collect();
+            out.push(entry);
+        }
+        out.push(section(
+            self,
+            SectionKind::Points,
+            &l.section.points,
+            sections::POINTS,
+        ));
+        for (i, part) in parts.iter().enumerate() {
+            out.push(OutlineEntry {
+                kind: SectionKind::Part,
+                index: Some(i),
+                heading: part.heading.clone(),
+                children: part
+                    .points
+                    .iter()
+                    .map(|&p| points[p].heading.clone())
+                    .chain(part.topics_heading.clone())
+                    .collect(),
+            });
+        }
+        if references {
+            out.push(section(
+                self,
+                SectionKind::References,
+                &l.section.references,
+                sections::REFERENCES,
+            ));
+        }
+        if let Some(related) = forms {
+            let mut entry = section(self, SectionKind::Forms, &l.section.forms, sections::FORMS);
+            entry.children = related.iter().cloned().collect();
+            out.push(entry);
+        }
+        if team {
+            out.push(section(
+                self,
+                SectionKind::Team,
+                &l.section.team,
+                sections::TEAM,
+            ));
+        }
+        if floating {
+            out.push(section(
+                self,
+                SectionKind::Floating,
+                &l.section.floating,
+                sections::FLOATING,
+            ));
+        }
+        out
+    }
+}
+
+fn link(l: &model::DocumentLink) -> LinkView {
+    LinkView {
+        label: l.label.clone(),
+        file: l.file.as_ref().map(|f| f.value.clone()),
+        url: l.url.as_ref().map(|u| u.value.clone()),
+    }
+}
