@@ -95,8 +95,6 @@ pub struct SectionLabels {
     pub reasons: String,
     pub general: String,
     pub points: String,
-    pub points_by_section: String,
-    pub points_by_part: String,
     pub part_topics: String,
     pub references: String,
     pub forms: String,
@@ -116,8 +114,6 @@ pub struct FieldLabels {
     pub title: String,
     pub owners: String,
     pub status: String,
-    pub priority: String,
-    pub markers: String,
     pub reasons: String,
     pub parent: String,
     pub children: String,
@@ -133,7 +129,6 @@ pub struct FieldLabels {
     pub edition: String,
     pub author: String,
     pub file: String,
-    pub url: String,
 }
 
 /// Words and sentences (see labels.toml for each).
@@ -151,10 +146,11 @@ pub struct TextLabels {
     pub skip_to_main: String,
     pub draft: String,
     pub draft_notice: String,
-    pub no_pages: String,
     pub rule: String,
     pub keyword: String,
-    pub self_link: String,
+    pub errors_title: String,
+    pub errors_reload: String,
+    pub error_details: String,
 }
 
 /// Patterns for values (see labels.toml for the names each one takes).

@@ -107,6 +107,9 @@ pub fn render(manuscript: &Path) -> String {
 /// A minimal page that shows what is wrong (one item per problem, and optionally the full
 /// rustc-style report) and reloads itself on the next save.
 fn problem_page(items: &[String], detail: Option<&str>) -> String {
+    // The manuscript may not load (nor its label overrides): the built-in labels speak.
+    let labels = crate::labels::Labels::builtin("ja");
+    let t = &labels.text;
     let escape = |text: &str| {
         let mut escaped = String::new();
         crate::emit::markup::escape_into(text, &mut escaped);
@@ -120,17 +123,20 @@ fn problem_page(items: &[String], detail: Option<&str>) -> String {
         .filter(|d| !d.is_empty())
         .map(|d| {
             format!(
-                "<details><summary>詳細</summary><pre>{}</pre></details>\n",
+                "<details><summary>{}</summary><pre>{}</pre></details>\n",
+                escape(&t.error_details),
                 escape(d)
             )
         })
         .unwrap_or_default();
     format!(
         "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>原稿にエラーがあります</title><style>body{{font-family:sans-serif;margin:2rem;line-height:1.6;color:#1a1a1a}}\
+<title>{title}</title><style>body{{font-family:sans-serif;margin:2rem;line-height:1.6;color:#1a1a1a}}\
 h1{{color:#a40000;font-size:1.4rem}}pre{{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a40000;padding:.6rem;margin:0}}\
-li{{margin:.6rem 0;list-style:none}}ul{{padding:0}}</style></head><body><main><h1>原稿にエラーがあります</h1>\
-<p>保存し直すと自動で再読み込みします。</p><ul class=\"diagnostics\">\n{body}</ul>\n{detail}</main>{RELOAD_SCRIPT}</body></html>\n"
+li{{margin:.6rem 0;list-style:none}}ul{{padding:0}}</style></head><body><main><h1>{title}</h1>\
+<p>{reload}</p><ul class=\"diagnostics\">\n{body}</ul>\n{detail}</main>{RELOAD_SCRIPT}</body></html>\n",
+        title = escape(&t.errors_title),
+        reload = escape(&t.errors_reload),
     )
 }
 

@@ -521,11 +521,17 @@ pub fn parse_pages(text: &str) -> Result<(u32, Option<u32>), String> {
     let normalized: String = text
         .trim()
         .trim_start_matches(['p', 'P'])
-        .trim_start_matches(['.', '．'])
+        // `.` or the full-width ．
+        .trim_start_matches(['.', '\u{FF0E}'])
         .chars()
         .map(|c| match c {
-            '～' | '〜' | '–' | '—' | '－' => '-',
-            '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')).unwrap_or(c),
+            // ～ (full-width tilde), 〜 (wave dash), – (en dash), — (em dash), － (full-width
+            // hyphen-minus): the dashes the book and the plan write between pages.
+            '\u{FF5E}' | '\u{301C}' | '\u{2013}' | '\u{2014}' | '\u{FF0D}' => '-',
+            // Full-width digits ０…９.
+            '\u{FF10}'..='\u{FF19}' => {
+                char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')).unwrap_or(c)
+            }
             c => c,
         })
         .collect();

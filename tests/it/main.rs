@@ -7,4 +7,6 @@ mod hardening;
 mod html;
 mod manuscript;
 mod serve;
+mod source;
 mod support;
+mod view;

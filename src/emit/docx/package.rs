@@ -239,9 +239,11 @@ struct Font<'a> {
 }
 
 /// Known faces, with what Word needs to substitute them where they are not installed.
+/// The Japanese names are written as escapes (no literal Japanese in code): 游明朝 (Yu
+/// Mincho), 游ゴシック (Yu Gothic), ＭＳ 明朝 (MS Mincho), ＭＳ ゴシック (MS Gothic).
 const KNOWN: &[Font<'static>] = &[
     Font {
-        name: "游明朝",
+        name: "\u{6E38}\u{660E}\u{671D}",
         alt: Some("Yu Mincho"),
         panose: "02020400000000000000",
         charset: "80",
@@ -250,14 +252,14 @@ const KNOWN: &[Font<'static>] = &[
     },
     Font {
         name: "Yu Mincho",
-        alt: Some("游明朝"),
+        alt: Some("\u{6E38}\u{660E}\u{671D}"),
         panose: "02020400000000000000",
         charset: "80",
         family: "roman",
         pitch: "variable",
     },
     Font {
-        name: "游ゴシック",
+        name: "\u{6E38}\u{30B4}\u{30B7}\u{30C3}\u{30AF}",
         alt: Some("Yu Gothic"),
         panose: "020B0400000000000000",
         charset: "80",
@@ -266,14 +268,14 @@ const KNOWN: &[Font<'static>] = &[
     },
     Font {
         name: "Yu Gothic",
-        alt: Some("游ゴシック"),
+        alt: Some("\u{6E38}\u{30B4}\u{30B7}\u{30C3}\u{30AF}"),
         panose: "020B0400000000000000",
         charset: "80",
         family: "swiss",
         pitch: "variable",
     },
     Font {
-        name: "ＭＳ 明朝",
+        name: "\u{FF2D}\u{FF33} \u{660E}\u{671D}",
         alt: Some("MS Mincho"),
         panose: "02020609040205080304",
         charset: "80",
@@ -281,7 +283,7 @@ const KNOWN: &[Font<'static>] = &[
         pitch: "fixed",
     },
     Font {
-        name: "ＭＳ ゴシック",
+        name: "\u{FF2D}\u{FF33} \u{30B4}\u{30B7}\u{30C3}\u{30AF}",
         alt: Some("MS Gothic"),
         panose: "020B0609070205080204",
         charset: "80",
