@@ -6,7 +6,7 @@
 //!
 //! | place | anchor |
 //! | --- | --- |
-//! | the document's own sections | `_contents`, `_history`, `_purpose`, `_general`, `_points`, `_references`, `_forms`, `_team`, `_floating` |
+//! | the document's own sections | `_main`, `_history`, `_purpose` (with `_reasons` and `_general` in it), `_points`, `_references`, `_forms` (with `_related`), `_team`, `_floating` |
 //! | a part | `_part-<part id>` |
 //! | a part's topics that are tied to no place | `_part-<part id>-topics` |
 //! | a reason | `_reason-<reason id>` |

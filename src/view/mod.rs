@@ -7,6 +7,8 @@
 //! indexes into the view's own lists (`doc.points[i]`, `doc.reasons[i]`,
 //! `doc.references[i]`, `doc.bodies[i]`), so nothing is written twice.
 
+#![deny(missing_docs)]
+
 pub mod anchor;
 pub mod body;
 pub mod format;
@@ -470,19 +472,31 @@ impl DocumentView {
 
 /// Section anchors (see [`anchor`]).
 mod sections {
+    /// The page's main content (HTML's skip link).
     pub const MAIN: &str = "_main";
+    /// 改訂履歴.
     pub const HISTORY: &str = "_history";
+    /// 改訂の趣旨.
     pub const PURPOSE: &str = "_purpose";
+    /// 改訂理由, inside the purpose.
     pub const REASONS: &str = "_reasons";
+    /// 全般, inside the purpose.
     pub const GENERAL: &str = "_general";
+    /// 改訂箇所一覧.
     pub const POINTS: &str = "_points";
+    /// 参考文献.
     pub const REFERENCES: &str = "_references";
+    /// 公開形式・関連資料.
     pub const FORMS: &str = "_forms";
+    /// 関連資料, inside the forms.
     pub const RELATED: &str = "_related";
+    /// 担当者.
     pub const TEAM: &str = "_team";
+    /// フローティングトピック.
     pub const FLOATING: &str = "_floating";
 }
 
+/// The anchor of the page's main content.
 pub use sections::MAIN as MAIN_ANCHOR;
 
 struct Builder<'a> {
