@@ -334,6 +334,16 @@ impl Style {
 /// Adds text to a run: characters XML forbids are dropped (validation already refuses them),
 /// tabs become tab elements and line breaks become breaks.
 pub fn text_run(mut run: Run, text: &str) -> Run {
+    if text
+        .chars()
+        .all(|c| c != '\t' && c != '\n' && c != '\r' && crate::model::xml_allowed(c))
+    {
+        return if text.is_empty() {
+            run
+        } else {
+            run.add_text(text)
+        };
+    }
     let mut buffer = String::new();
     for c in text.chars() {
         match c {

@@ -80,26 +80,23 @@ pub fn render(
         view,
         sheet,
         ids: Ids::default(),
-        body: Vec::new(),
+        body: package::DOCUMENT_OPEN.as_bytes().to_vec(),
         numberings: Vec::new(),
         quote_depth: 0,
+        failed: None,
     };
     doc.title_page();
     doc.contents();
     for entry in &view.outline {
         doc.section(entry);
     }
-    doc.body
-        .extend_from_slice(&doc.section_properties().build());
-
-    let (with_headers, tables) = repair::header_rows(&doc.body)?;
-    let document = [
-        package::DOCUMENT_OPEN.as_bytes(),
-        &repair::schema(&with_headers)?,
-        package::DOCUMENT_CLOSE.as_bytes(),
-    ]
-    .concat();
-    debug_assert!(tables > 0, "the history and points tables are always there");
+    let section = doc.section_properties().build();
+    doc.append(&section, false);
+    if let Some(e) = doc.failed.take() {
+        return Err(e.into());
+    }
+    let mut document = std::mem::take(&mut doc.body);
+    document.extend_from_slice(package::DOCUMENT_CLOSE.as_bytes());
 
     let language = word_language(&view.language);
     let latin = if language.starts_with("ja") {
@@ -183,6 +180,8 @@ pub struct Doc<'a> {
     body: Vec<u8>,
     numberings: Vec<Numbering>,
     quote_depth: usize,
+    /// The first repair that failed (reported when the document is done).
+    failed: Option<repair::RepairError>,
 }
 
 impl Doc<'_> {
@@ -197,13 +196,29 @@ impl Doc<'_> {
     }
 
     fn push(&mut self, p: Paragraph) {
-        self.body.extend_from_slice(&p.build());
+        self.append(&p.build(), false);
     }
 
     fn push_table(&mut self, t: Table) {
-        self.body.extend_from_slice(&t.build());
+        self.append(&t.build(), true);
         let spacer = self.para("Spacer");
         self.push(spacer);
+    }
+
+    /// Appends an element's XML as docx-rs wrote it, repaired: tables get their header
+    /// row, everything is put in schema order.
+    fn append(&mut self, xml: &[u8], table: bool) {
+        let repaired = if table {
+            repair::header_rows(xml).and_then(|(x, _)| repair::schema(&x))
+        } else {
+            repair::schema(xml)
+        };
+        match repaired {
+            Ok(x) => self.body.extend_from_slice(&x),
+            Err(e) => {
+                self.failed.get_or_insert(e);
+            }
+        }
     }
 
     /// A paragraph of plain text in a style.

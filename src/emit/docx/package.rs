@@ -16,6 +16,7 @@ pub struct Ids {
     list: usize,
     /// External links: (relationship id, address), in order of first use.
     pub links: Vec<(String, String)>,
+    link_ids: std::collections::HashMap<String, usize>,
 }
 
 /// The first list instance id (1 is docx-rs's own default list).
@@ -42,10 +43,11 @@ impl Ids {
 
     /// The relationship id of an external address (one per address).
     pub fn link(&mut self, url: &str) -> String {
-        if let Some((rid, _)) = self.links.iter().find(|(_, u)| u == url) {
-            return rid.clone();
+        if let Some(&i) = self.link_ids.get(url) {
+            return self.links[i].0.clone();
         }
         let rid = format!("rIdLink{}", self.links.len() + 1);
+        self.link_ids.insert(url.to_string(), self.links.len());
         self.links.push((rid.clone(), url.to_string()));
         rid
     }

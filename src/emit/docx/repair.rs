@@ -73,17 +73,31 @@ fn schema_element(
     out: &mut Vec<u8>,
 ) -> Result<()> {
     const PASS: &str = "schema";
-    let name = start.name().as_ref().to_vec();
-    let order = order_of(&name);
-    put(Event::Start(start), out);
-    let mut children: Vec<(usize, Vec<u8>)> = Vec::new();
-    let rank = |local: &[u8]| {
-        order.map_or(0, |o| {
-            o.iter()
-                .position(|x| x.as_bytes() == local)
-                .unwrap_or(o.len())
-        })
+    let is_ppr = start.name().as_ref() == b"w:pPr";
+    let Some(order) = order_of(start.name().as_ref()) else {
+        // Not reordered: copy through, repairing the children.
+        put(Event::Start(start), out);
+        loop {
+            match reader.read_event().map_err(xml_error(PASS))? {
+                Event::Start(e) => schema_element(reader, e, out)?,
+                Event::Empty(e) => put(Event::Empty(grid_col(e)), out),
+                Event::End(e) => {
+                    put(Event::End(e), out);
+                    return Ok(());
+                }
+                Event::Eof => return Err(unclosed(PASS)),
+                other => put(other, out),
+            }
+        }
     };
+    put(Event::Start(start), out);
+    let rank = |local: &[u8]| {
+        order
+            .iter()
+            .position(|x| x.as_bytes() == local)
+            .unwrap_or(order.len())
+    };
+    let mut children: Vec<(usize, Vec<u8>)> = Vec::new();
     loop {
         let mut buf = Vec::new();
         let key = match reader.read_event().map_err(xml_error(PASS))? {
@@ -93,7 +107,7 @@ fn schema_element(
                 key
             }
             Event::Empty(e) => {
-                if name == b"w:pPr" && e.name().as_ref() == b"w:rPr" {
+                if is_ppr && e.name().as_ref() == b"w:rPr" {
                     continue;
                 }
                 let key = rank(e.local_name().as_ref());
@@ -108,22 +122,20 @@ fn schema_element(
                 put(Event::End(e), out);
                 return Ok(());
             }
-            Event::Eof => {
-                return Err(RepairError::Xml {
-                    pass: PASS,
-                    message: format!("{} is not closed", String::from_utf8_lossy(&name)),
-                })
-            }
+            Event::Eof => return Err(unclosed(PASS)),
             other => {
                 put(other, &mut buf);
                 children.last().map_or(0, |c| c.0)
             }
         };
-        if order.is_some() {
-            children.push((key, buf));
-        } else {
-            out.extend_from_slice(&buf);
-        }
+        children.push((key, buf));
+    }
+}
+
+fn unclosed(pass: &'static str) -> RepairError {
+    RepairError::Xml {
+        pass,
+        message: "an element is not closed".into(),
     }
 }
 
