@@ -379,7 +379,7 @@ pub struct ReferenceView {
     pub citation: String,
     /// Its address.
     pub url: Option<String>,
-    /// Its file name.
+    /// Its file name, unless that is its title too (then the citation already shows it).
     pub file: Option<String>,
     /// A note (e.g. 再掲).
     pub note: Option<String>,
@@ -1105,7 +1105,11 @@ impl<'a> Builder<'a> {
                 title: r.title.clone(),
                 citation: format::citation(r, &self.labels),
                 url: r.url.as_ref().map(|u| u.value.clone()),
-                file: r.file.as_ref().map(|f| f.value.clone()),
+                file: r
+                    .file
+                    .as_ref()
+                    .filter(|f| f.value != r.title)
+                    .map(|f| f.value.clone()),
                 note: r.note.clone(),
                 cited_by: cited_by.remove(&i).unwrap_or_default(),
             })
