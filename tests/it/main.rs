@@ -5,6 +5,8 @@ mod docx;
 mod fixtures;
 mod hardening;
 mod html;
+mod inputs;
+mod limits;
 mod manuscript;
 mod serve;
 mod support;
