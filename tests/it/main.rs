@@ -10,3 +10,4 @@ mod limits;
 mod manuscript;
 mod serve;
 mod support;
+mod writes;
