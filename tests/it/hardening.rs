@@ -103,7 +103,7 @@ fn mutations(bytes: &[u8], rng: &mut Rng) -> Vec<(String, Vec<u8>)> {
 
 /// Loads, validates and (when valid) renders every format; panics are failures. Returns
 /// whether the variant was valid (and so was rendered).
-fn exercise(dir: &Path) -> Result<bool, String> {
+pub fn exercise(dir: &Path) -> Result<bool, String> {
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<bool, String> {
         let Ok(checked) = supplement::check(dir) else {
             return Ok(false); // an I/O error is reported, not a panic

@@ -3,6 +3,7 @@
 mod build;
 mod docx;
 mod fixtures;
+mod fuzz;
 mod hardening;
 mod html;
 mod inputs;
