@@ -256,7 +256,11 @@ fn watch_folder(dir: &Path, tx: &mpsc::Sender<Change>) -> std::io::Result<Option
                     notify::EventKind::Remove(_)
                         | notify::EventKind::Modify(notify::event::ModifyKind::Name(_))
                 );
-            let _ = tx.send(if itself { Change::Folder } else { Change::Files });
+            let _ = tx.send(if itself {
+                Change::Folder
+            } else {
+                Change::Files
+            });
         },
         notify::Config::default().with_follow_symlinks(false),
     )

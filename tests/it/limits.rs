@@ -195,6 +195,16 @@ fn topic_nesting_is_limited() {
         13 + 2 * 12,
         Some(1),
     );
+    // Past the TOML parser's own limit (80 levels) its error, which has no place, is put
+    // on the deep line (it used to be reported at 1:1).
+    let (work, m) = minimal_copy("depth-parser");
+    append(
+        &m.join(PART),
+        &format!("[[point{}]]\ntitle = \"t\"\n", ".topic".repeat(100)),
+    );
+    let (exit, diags) = check_json(&work);
+    assert_eq!(exit, 1);
+    assert_eq!(places(&diags, "toml-syntax"), [(13, 350)], "{diags:?}");
 }
 
 #[test]
