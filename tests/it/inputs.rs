@@ -199,3 +199,35 @@ fn a_source_date_epoch_that_is_not_utf8_is_refused() {
         .contains("SOURCE_DATE_EPOCH must be seconds since 1970"));
     assert!(!work.join("o").exists());
 }
+
+#[test]
+fn the_styles_walk_is_bounded_in_depth_and_entries() {
+    // Intent: folders nested past 4 levels and more than 1,000 entries under styles/ are
+    // each one `unknown-style` warning, not walked or read further.
+    let (work, m) = minimal_copy("walk-bounds");
+    std::fs::create_dir_all(m.join("styles/a/b/c/d/e")).expect("deep");
+    std::fs::write(m.join("styles/a/b/c/d/e/labels.toml"), "x").expect("write");
+    let (exit, diags) = check_json(&work);
+    assert_eq!(exit, 0, "{diags:?}");
+    let messages: Vec<&str> = diags.iter().filter_map(|d| d["message"].as_str()).collect();
+    assert_eq!(
+        messages,
+        ["styles/a/b/c/d is nested more than 4 folders deep and is ignored"],
+        "{diags:?}"
+    );
+
+    let (work, m) = minimal_copy("walk-entries");
+    std::fs::create_dir_all(m.join("styles")).expect("styles");
+    for i in 0..1_200 {
+        std::fs::write(m.join(format!("styles/x{i}.txt")), "").expect("write");
+    }
+    let (exit, diags) = check_json(&work);
+    assert_eq!(exit, 0);
+    assert!(
+        diags.iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("styles/ has more than 1000 entries"))),
+        "{diags:?}"
+    );
+    assert!(diags.len() <= 102, "{} diagnostics", diags.len());
+}
