@@ -1,9 +1,11 @@
 //! Validation: every rule a manuscript must satisfy beyond its syntax. Rules collect all
-//! problems; none stops at the first.
+//! problems; none stops at the first. Every rule costs time linear in the manuscript (up
+//! to a logarithm): lookups are hashed, overlaps found by a sorted sweep, and each rule
+//! reports at most [`MAX_PER_RULE`](crate::diagnostics::MAX_PER_RULE) problems plus a count.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diagnostics::{did_you_mean, Diagnostic, RuleLimit, Severity};
 use crate::model::{Block, IdRef, Located, Owner, PageRange, Span, Supplement, Topic};
 
 /// Checks a loaded supplement and returns every problem found, in source order.
@@ -11,7 +13,9 @@ pub fn validate(s: &Supplement) -> Vec<Diagnostic> {
     let mut v = Validator {
         s,
         diags: Vec::new(),
+        limit: RuleLimit::default(),
         cited: HashSet::new(),
+        on_cycle: HashSet::new(),
     };
     v.duplicate_ids();
     v.sections();
@@ -21,16 +25,25 @@ pub fn validate(s: &Supplement) -> Vec<Diagnostic> {
     v.links();
     v.unused_references();
     v.diags.sort_by_key(|d| (d.span.file, d.span.start));
+    v.diags.extend(v.limit.summaries());
     v.diags
 }
 
 struct Validator<'a> {
     s: &'a Supplement,
     diags: Vec<Diagnostic>,
+    /// At most MAX_PER_RULE diagnostics per rule; the rest are counted.
+    limit: RuleLimit,
     cited: HashSet<&'a str>,
+    /// Ids of the revision points that are their own ancestors.
+    on_cycle: HashSet<&'a str>,
 }
 
 impl<'a> Validator<'a> {
+    fn push(&mut self, d: Diagnostic) {
+        self.limit.push(&mut self.diags, d);
+    }
+
     fn duplicate_ids(&mut self) {
         let s = self.s;
         let mut point_ids: Vec<&Located<String>> = Vec::new();
@@ -64,7 +77,7 @@ impl<'a> Validator<'a> {
             let mut seen: HashMap<&str, Span> = HashMap::new();
             for id in ids {
                 if let Some(first) = seen.get(id.value.as_str()) {
-                    self.diags.push(
+                    self.push(
                         Diagnostic::error(
                             "duplicate-id",
                             id.span,
@@ -84,13 +97,19 @@ impl<'a> Validator<'a> {
         let s = self.s;
         let book_pages = s.base_book.pages.value;
         let part_ids: Vec<&str> = s.parts.iter().map(|p| p.id.value.as_str()).collect();
+        let known_parts: HashSet<&str> = part_ids.iter().copied().collect();
         for section in &s.base_book.sections {
-            if !part_ids.contains(&section.part.value.as_str()) {
-                self.unknown("unknown-part", "part", &section.part, &part_ids);
+            if !known_parts.contains(section.part.value.as_str()) {
+                self.unknown(
+                    "unknown-part",
+                    "part",
+                    &section.part,
+                    part_ids.iter().copied(),
+                );
             }
             self.page_range(&section.pages, book_pages);
             if section.pages.end.is_none() {
-                self.diags.push(
+                self.push(
                     Diagnostic::warning(
                         "open-ended-section",
                         section.pages.span,
@@ -103,30 +122,67 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        let sections = &s.base_book.sections;
-        for (i, a) in sections.iter().enumerate() {
-            for b in &sections[i + 1..] {
-                if a.pages.overlaps(&b.pages) && !reversed(&a.pages) && !reversed(&b.pages) {
-                    self.diags.push(
-                        Diagnostic::warning(
-                            "overlapping-sections",
-                            b.pages.span,
-                            format!(
-                                "the pages of section {:?} overlap those of {:?}",
-                                b.id.value, a.id.value
-                            ),
-                        )
-                        .with_related(a.pages.span, "overlapping range")
-                        .with_hint("check the section map against the book"),
-                    );
-                }
+        self.overlapping_sections();
+    }
+
+    /// Every pair of sections that share a page, reported at the one written later. A sweep
+    /// over the ranges sorted by first page finds the pairs; once the rule has reported its
+    /// limit, the remaining pairs are only counted, so 2,500 sections over one range cost
+    /// a sort, not three million diagnostics.
+    fn overlapping_sections(&mut self) {
+        let sections = &self.s.base_book.sections;
+        let mut order: Vec<usize> = (0..sections.len())
+            .filter(|&i| !reversed(&sections[i].pages))
+            .collect();
+        order.sort_by_key(|&i| (sections[i].pages.start, i));
+        let end = |i: usize| sections[i].pages.end.unwrap_or(u32::MAX);
+        // Sections that started at or before the current one, by (last page, index).
+        let mut open: BTreeSet<(u32, usize)> = BTreeSet::new();
+        for b in order {
+            let start = sections[b].pages.start;
+            // Drop the ranges that ended before this one starts.
+            open = open.split_off(&(start, 0));
+            let mut partners: Vec<usize> = Vec::new();
+            if self.limit.has_room("overlapping-sections") {
+                partners = open
+                    .iter()
+                    .take(crate::diagnostics::MAX_PER_RULE)
+                    .map(|&(_, a)| a)
+                    .collect();
+                partners.sort_unstable();
             }
+            let shown = partners.len();
+            for a in partners {
+                let (first, later) = (a.min(b), a.max(b));
+                let (first, later) = (&sections[first], &sections[later]);
+                self.push(
+                    Diagnostic::warning(
+                        "overlapping-sections",
+                        later.pages.span,
+                        format!(
+                            "the pages of section {:?} overlap those of {:?}",
+                            later.id.value, first.id.value
+                        ),
+                    )
+                    .with_related(first.pages.span, "overlapping range")
+                    .with_hint("check the section map against the book"),
+                );
+            }
+            if open.len() > shown {
+                self.limit.omit(
+                    "overlapping-sections",
+                    Severity::Warning,
+                    sections[b].pages.span,
+                    open.len() - shown,
+                );
+            }
+            open.insert((end(b), b));
         }
     }
 
     fn page_range(&mut self, range: &PageRange, book_pages: u32) {
         if reversed(range) {
-            self.diags.push(
+            self.push(
                 Diagnostic::error(
                     "reversed-pages",
                     range.span,
@@ -143,7 +199,7 @@ impl<'a> Validator<'a> {
                 )),
             );
         } else if book_pages > 0 && range.end.unwrap_or(range.start).max(range.start) > book_pages {
-            self.diags.push(
+            self.push(
                 Diagnostic::error(
                     "pages-outside-book",
                     range.span,
@@ -163,7 +219,7 @@ impl<'a> Validator<'a> {
         for pair in s.history.windows(2) {
             let (newer, older) = (&pair[0].date, &pair[1].date);
             if newer.value < older.value {
-                self.diags.push(
+                self.push(
                     Diagnostic::error(
                         "history-order",
                         older.span,
@@ -181,7 +237,7 @@ impl<'a> Validator<'a> {
         if let (Some(date), Some(newest)) = (&s.date, s.history.iter().max_by_key(|h| h.date.value))
         {
             if date.value < newest.date.value {
-                self.diags.push(
+                self.push(
                     Diagnostic::error(
                         "date-before-history",
                         date.span,
@@ -218,8 +274,9 @@ impl<'a> Validator<'a> {
             .map(|x| x.id.value.as_str())
             .collect();
         let reason_ids: Vec<&str> = s.reasons.iter().map(|r| r.id.value.as_str()).collect();
-        let part_ids: Vec<&str> = s.parts.iter().map(|p| p.id.value.as_str()).collect();
+        let part_ids: HashSet<&str> = s.parts.iter().map(|p| p.id.value.as_str()).collect();
         let point_ids: Vec<&str> = s.points().map(|p| p.id.value.as_str()).collect();
+        self.find_parent_cycles();
         for part in &s.parts {
             self.owners(&part.owners);
             for topic in &part.topics {
@@ -230,7 +287,7 @@ impl<'a> Validator<'a> {
             }
             for point in &part.points {
                 if point.targets.is_empty() {
-                    self.diags.push(
+                    self.push(
                         Diagnostic::error(
                             "no-target",
                             point.id.span,
@@ -251,14 +308,13 @@ impl<'a> Validator<'a> {
                             "unknown-section",
                             "base-book section",
                             target,
-                            &section_ids,
+                            section_ids.iter().copied(),
                         ),
                         Some(section) => {
                             target_ranges.push(section.pages);
-                            let section_part_known =
-                                part_ids.contains(&section.part.value.as_str());
+                            let section_part_known = part_ids.contains(section.part.value.as_str());
                             if i == 0 && section_part_known && section.part.value != part.id.value {
-                                self.diags.push(
+                                self.push(
                                     Diagnostic::error(
                                         "wrong-part",
                                         target.span,
@@ -292,7 +348,7 @@ impl<'a> Validator<'a> {
                             .zip(&target_ranges)
                             .map(|(t, r)| format!("{} ({})", t.value, show_range(r)))
                             .collect();
-                        self.diags.push(
+                        self.push(
                             Diagnostic::error(
                                 "pages-contradict-map",
                                 range.span,
@@ -310,14 +366,24 @@ impl<'a> Validator<'a> {
                 }
                 for reason in &point.reasons {
                     if s.reason(&reason.value).is_none() {
-                        self.unknown("unknown-reason", "reason", reason, &reason_ids);
+                        self.unknown(
+                            "unknown-reason",
+                            "reason",
+                            reason,
+                            reason_ids.iter().copied(),
+                        );
                     }
                 }
                 if let Some(parent) = &point.parent {
                     if s.point(&parent.value).is_none() {
-                        self.unknown("unknown-parent", "revision point", parent, &point_ids);
-                    } else if self.parent_cycle(&point.id.value) {
-                        self.diags.push(
+                        self.unknown(
+                            "unknown-parent",
+                            "revision point",
+                            parent,
+                            point_ids.iter().copied(),
+                        );
+                    } else if self.on_cycle.contains(point.id.value.as_str()) {
+                        self.push(
                             Diagnostic::error(
                                 "parent-cycle",
                                 parent.span,
@@ -328,7 +394,7 @@ impl<'a> Validator<'a> {
                     }
                 }
                 if point.topic.is_empty() {
-                    self.diags.push(
+                    self.push(
                         Diagnostic::warning(
                             "empty-body",
                             point.id.span,
@@ -348,34 +414,53 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn parent_cycle(&self, start: &str) -> bool {
-        let mut seen = HashSet::new();
-        let mut current = start;
-        while let Some(point) = self.s.point(current) {
-            if !seen.insert(current) {
-                // A cycle further up that does not pass through `start`: it is reported
-                // on its own members.
-                return false;
+    /// Marks every revision point that is its own ancestor. Each point has at most one
+    /// parent, so one walk per chain, remembering finished points, finds every cycle in
+    /// time linear in the number of points (walking each point's chain separately would be
+    /// quadratic in a long chain).
+    fn find_parent_cycles(&mut self) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            OnPath(usize),
+            Done,
+        }
+        let s = self.s;
+        let mut marks: HashMap<&'a str, Mark> = HashMap::new();
+        for (walk, start) in s.points().enumerate() {
+            let mut path: Vec<&'a str> = Vec::new();
+            let mut current: Option<&'a str> = Some(start.id.value.as_str());
+            while let Some(id) = current {
+                match marks.get(id) {
+                    Some(Mark::Done) => break,
+                    Some(Mark::OnPath(w)) if *w == walk => {
+                        // Back at a point of this walk: it and those after it form a cycle.
+                        if let Some(at) = path.iter().position(|p| *p == id) {
+                            self.on_cycle.extend(path[at..].iter().copied());
+                        }
+                        break;
+                    }
+                    _ => {}
+                }
+                let Some(point) = s.point(id) else { break };
+                marks.insert(id, Mark::OnPath(walk));
+                path.push(id);
+                current = point.parent.as_ref().map(|p| p.value.as_str());
             }
-            match &point.parent {
-                Some(parent) if parent.value == start => return true,
-                Some(parent) => current = &parent.value,
-                None => return false,
+            for id in path {
+                marks.insert(id, Mark::Done);
             }
         }
-        false
     }
 
     fn owners(&mut self, owners: &[Owner]) {
-        let ids: Vec<&str> = self.s.team.iter().map(|m| m.id.value.as_str()).collect();
         for owner in owners {
             match owner {
-                Owner::Member(id) => self.owner_id(id, &ids),
+                Owner::Member(id) => self.owner_id(id),
                 Owner::Handover { from, to } => {
-                    self.owner_id(from, &ids);
-                    self.owner_id(to, &ids);
+                    self.owner_id(from);
+                    self.owner_id(to);
                 }
-                Owner::Unassigned(span) => self.diags.push(
+                Owner::Unassigned(span) => self.push(
                     Diagnostic::warning(
                         "unassigned-owner",
                         *span,
@@ -387,40 +472,47 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn owner_id(&mut self, id: &IdRef, ids: &[&str]) {
-        if !ids.contains(&id.value.as_str()) {
+    fn owner_id(&mut self, id: &IdRef) {
+        let s = self.s;
+        if s.member(&id.value).is_none() {
+            let ids = s.team.iter().map(|m| m.id.value.as_str());
             self.unknown("unknown-owner", "team member", id, ids);
         }
     }
 
     fn cite_all(&mut self, refs: &'a [IdRef]) {
-        let ids: Vec<&str> = self
-            .s
-            .references
-            .iter()
-            .map(|r| r.id.value.as_str())
-            .collect();
+        let s = self.s;
         for r in refs {
-            if ids.contains(&r.value.as_str()) {
+            if s.reference(&r.value).is_some() {
                 self.cited.insert(&r.value);
             } else {
-                self.unknown("unknown-reference", "reference", r, &ids);
+                let ids = s.references.iter().map(|r| r.id.value.as_str());
+                self.unknown("unknown-reference", "reference", r, ids);
             }
         }
     }
 
-    fn unknown(&mut self, code: &'static str, kind: &str, id: &IdRef, known: &[&str]) {
-        let hint = did_you_mean(&id.value, known.iter().copied()).or_else(|| {
-            if known.is_empty() {
-                Some(format!("no {kind} is defined"))
-            } else {
-                None
-            }
-        });
-        self.diags.push(
-            Diagnostic::error(code, id.span, format!("unknown {kind} {:?}", id.value))
-                .with_hint_opt(hint),
-        );
+    /// Reports an id that names nothing, with a "did you mean" hint from `known` when the
+    /// rule still has room (the search is skipped for diagnostics that would be dropped).
+    fn unknown<'k>(
+        &mut self,
+        code: &'static str,
+        kind: &str,
+        id: &IdRef,
+        known: impl IntoIterator<Item = &'k str>,
+    ) {
+        let message = format!("unknown {kind} {:?}", id.value);
+        if !self.limit.has_room(code) {
+            self.push(Diagnostic::error(code, id.span, message));
+            return;
+        }
+        let mut known = known.into_iter().peekable();
+        let hint = if known.peek().is_none() {
+            Some(format!("no {kind} is defined"))
+        } else {
+            did_you_mean(&id.value, known)
+        };
+        self.push(Diagnostic::error(code, id.span, message).with_hint_opt(hint));
     }
 
     fn links(&mut self) {
@@ -461,7 +553,7 @@ impl<'a> Validator<'a> {
         }
         for (url, span) in urls {
             if let Err(why) = check_link(url) {
-                self.diags.push(
+                self.push(
                     Diagnostic::error("link-scheme", span, format!("link {url:?} {why}"))
                         .with_hint("links may be http:, https:, mailto: or a relative path"),
                 );
@@ -472,7 +564,7 @@ impl<'a> Validator<'a> {
     fn unused_references(&mut self) {
         for reference in &self.s.references {
             if !self.cited.contains(reference.id.value.as_str()) {
-                self.diags.push(
+                self.push(
                     Diagnostic::warning(
                         "unused-reference",
                         reference.id.span,
@@ -534,7 +626,8 @@ mod tests {
 
     #[test]
     fn only_safe_link_schemes_pass() {
-        // Intent: http(s), mailto and relative paths pass; script and file schemes do not.
+        // Intent: http(s), mailto and relative paths pass; script and file schemes, network
+        // paths and Windows shares do not, as written or percent-decoded.
         for ok in [
             "https://a.jp/x",
             "http://a",
@@ -543,6 +636,8 @@ mod tests {
             "a/b:c",
             "#x",
             "Sec01.html",
+            "https://a.jp/%E8%B3%87%E6%96%99.pdf",
+            "資料/第1版.pdf",
         ] {
             assert!(check_link(ok).is_ok(), "{ok}");
         }
@@ -552,6 +647,15 @@ mod tests {
             "file:///etc/passwd",
             "data:text/html,x",
             "//evil.example",
+            r"\\host\share\x.docx",
+            r"\\?\UNC\host\share",
+            r"/\host/x",
+            r"https:\\host",
+            "%5C%5Chost%5Cshare",
+            "%2F%2Fhost/x",
+            "java%0Ascript:x",
+            "＼＼host＼share",
+            "file%3A//host/share",
         ] {
             assert!(check_link(bad).is_err(), "{bad}");
         }

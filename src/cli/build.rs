@@ -99,17 +99,17 @@ fn available() -> String {
 
 /// Reads `SOURCE_DATE_EPOCH` (reproducible builds): the only environment the build reads.
 fn render_options() -> Result<RenderOptions, String> {
+    let bad = |v: &dyn std::fmt::Debug| {
+        format!("SOURCE_DATE_EPOCH must be seconds since 1970, up to the year 9999, not {v:?}")
+    };
     let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         // Years 1970 to 9999: what document dates can hold.
         Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
             Ok(secs) if (0..=253_402_300_799).contains(&secs) => Some(secs),
-            _ => {
-                return Err(format!(
-                    "SOURCE_DATE_EPOCH must be seconds since 1970, up to the year 9999, not {v:?}"
-                ))
-            }
+            _ => return Err(bad(&v)),
         },
-        _ => None,
+        Ok(_) | Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(v)) => return Err(bad(&v)),
     };
     Ok(RenderOptions { source_date_epoch })
 }

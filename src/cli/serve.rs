@@ -21,6 +21,13 @@ pub(super) fn run(args: &ServeArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if !server.addr.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {}, which other machines can reach: anyone who can connect \
+             to this address can read the draft; use --host 127.0.0.1 to serve this machine only",
+            server.addr
+        );
+    }
     let url = format!("http://{}/", server.addr);
     println!(
         "serving {} at {url} (Ctrl-C stops)",

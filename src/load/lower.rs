@@ -12,6 +12,11 @@ use crate::model::{
     RevisionPoint, Span, Status, Supplement, TeamMember, Topic,
 };
 
+/// Longest id, in characters (ids are ASCII). The supplement's id names the output files
+/// (`<id>.changelog.txt` and the build's temporary files beside it), and most file systems
+/// allow 255 bytes per name.
+pub const MAX_ID_LEN: usize = 128;
+
 /// Lowers every file of a manuscript into one `Supplement`.
 pub(super) fn lower(
     sources: &Sources,
@@ -24,6 +29,7 @@ pub(super) fn lower(
         sources,
         file: main_file,
         diags,
+        budget: markdown::BodyBudget::default(),
     };
     let s = main.supplement;
     let b = main.base_book;
@@ -146,6 +152,8 @@ struct Lowerer<'a> {
     sources: &'a Sources,
     file: FileId,
     diags: &'a mut Vec<Diagnostic>,
+    /// What the bodies lowered so far hold, against the manuscript-wide limits.
+    budget: markdown::BodyBudget,
 }
 
 impl Lowerer<'_> {
@@ -185,6 +193,21 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::error("invalid-id", id.span, format!("invalid id {:?}", id.value))
                     .with_hint("ids are ASCII letters, digits, `.`, `_` and `-`, starting with a letter or digit (they become anchors in the outputs)"),
+            );
+        } else if id.value.len() > MAX_ID_LEN {
+            self.diags.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    id.span,
+                    format!(
+                        "id {:?} is {} characters long; the limit is {MAX_ID_LEN}",
+                        id.value,
+                        id.value.len()
+                    ),
+                )
+                .with_hint(
+                    "shorten the id: ids name output files and anchors, which have length limits",
+                ),
             );
         }
         id
@@ -334,16 +357,24 @@ impl Lowerer<'_> {
         let Some(value) = value else {
             return Vec::new();
         };
+        if self.budget.exhausted {
+            // A limit was passed (and reported): keep the text unparsed, so that later
+            // rules do not see an empty body, without spending more on it.
+            return vec![Block::Code(value.get_ref().clone())];
+        }
         let span = self.span(value);
         let source = self.sources.get(self.file).map_or("", |f| f.text.as_str());
         let map = StringMap::new(source, span, value.get_ref());
-        match markdown::parse(value.get_ref(), map) {
+        match markdown::parse(value.get_ref(), map, &mut self.budget) {
             Ok(blocks) => blocks,
             Err(e) => {
-                self.diags.push(
-                    Diagnostic::error("markdown-too-deep", e.span, e.message)
-                        .with_hint("flatten the nesting, or split the text into topics"),
-                );
+                let hint = if e.code == "markdown-too-deep" {
+                    "flatten the nesting, or split the text into topics"
+                } else {
+                    "shorten the text, or split the supplement into several manuscripts"
+                };
+                self.diags
+                    .push(Diagnostic::error(e.code, e.span, e.message).with_hint(hint));
                 // Keep the text, unparsed, so that later rules do not see an empty body.
                 vec![Block::Code(value.get_ref().clone())]
             }

@@ -12,6 +12,7 @@
 //! all is a [`LoadError`] (exit 2).
 
 mod lower;
+pub use lower::MAX_ID_LEN;
 pub mod markdown;
 mod raw;
 
@@ -36,10 +37,23 @@ pub const STYLES_DIR: &str = "styles";
 
 /// Largest manuscript file accepted, in bytes.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
-/// Most revision points a manuscript may have (a hundred times the bundled manuscript's
-/// size builds in about a second with 2,000 points; far more would take minutes and
-/// gigabytes, so it is refused up front).
-pub const MAX_POINTS: usize = 20_000;
+/// Most bytes all the files of a manuscript may hold together.
+pub const MAX_MANUSCRIPT_BYTES: u64 = 64 * 1024 * 1024;
+/// Most part files a manuscript may have (each is read, parsed and kept whole).
+pub const MAX_PART_FILES: usize = 1_000;
+/// Most entries (files and folders) read under `styles/`.
+pub const MAX_STYLE_ENTRIES: usize = 1_000;
+/// Deepest folder walked under `styles/` (overrides live at most one folder down).
+pub const MAX_STYLE_DEPTH: usize = 4;
+
+/// Most revision points a manuscript may have: the DOCX edition spends about 40 KB of
+/// memory on each (2,500 take about 120 MB); the scale-100 synthetic manuscript has 2,000.
+pub const MAX_POINTS: usize = 2_500;
+/// Most revision points and topics (nested, part and floating ones) a manuscript may have
+/// together.
+pub const MAX_TOPICS: usize = 20_000;
+/// Deepest nesting of topics under a revision point (or a part).
+pub const MAX_TOPIC_DEPTH: usize = 12;
 
 /// A manuscript folder that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +108,8 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         sources: Sources::default(),
         diagnostics: Vec::new(),
         points: 0,
+        topics: 0,
+        bytes_read: 0,
     };
 
     let main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
@@ -109,8 +125,8 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     };
 
     let mut parts = Vec::new();
-    let mut parts_ok = true;
-    for name in part_files(dir)? {
+    let (names, mut parts_ok) = reader.part_files()?;
+    for name in names {
         match reader.read::<raw::PartFile>(&name)? {
             Some(part) => parts.push(part),
             None => parts_ok = false,
@@ -154,34 +170,9 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     Ok(Loaded {
         sources,
         supplement,
-        diagnostics,
+        diagnostics: crate::diagnostics::limit_per_rule(diagnostics),
         styles,
     })
-}
-
-/// The part files of a manuscript, relative to it, in the order they are read.
-fn part_files(dir: &Path) -> Result<Vec<String>, LoadError> {
-    let parts_dir = dir.join(PARTS_DIR);
-    if !parts_dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let entries = std::fs::read_dir(&parts_dir).map_err(|source| LoadError::Io {
-        path: parts_dir.clone(),
-        source,
-    })?;
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| LoadError::Io {
-            path: parts_dir.clone(),
-            source,
-        })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".toml") && !name.starts_with('.') {
-            names.push(format!("{PARTS_DIR}/{name}"));
-        }
-    }
-    names.sort();
-    Ok(names)
 }
 
 struct Reader<'a> {
@@ -191,26 +182,162 @@ struct Reader<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Revision points counted so far.
     points: usize,
+    /// Revision points and topics (of every kind) counted so far.
+    topics: usize,
+    /// Bytes of the files read so far.
+    bytes_read: u64,
 }
 
 impl Reader<'_> {
-    /// Applies the manuscript's `styles/` overrides to the built-in styles.
-    fn styles(&mut self) -> Result<Styles, LoadError> {
-        let mut styles = Styles::builtin();
-        let dir = self.dir.join(STYLES_DIR);
-        if !dir.is_dir() {
-            return Ok(styles);
+    /// The part files of the manuscript, relative to it, in the order they are read, and
+    /// whether every file of `parts/` could be taken (problems are reported).
+    fn part_files(&mut self) -> Result<(Vec<String>, bool), LoadError> {
+        let parts_dir = self.dir.join(PARTS_DIR);
+        if !parts_dir.is_dir() {
+            return Ok((Vec::new(), true));
         }
+        if !self.confined_dir(PARTS_DIR)? {
+            return Ok((Vec::new(), false));
+        }
+        let io = |source| LoadError::Io {
+            path: parts_dir.clone(),
+            source,
+        };
         let mut names = Vec::new();
-        let mut pending = vec![String::new()];
-        while let Some(sub) = pending.pop() {
-            let here = dir.join(&sub);
-            let entries = std::fs::read_dir(&here).map_err(|source| LoadError::Io {
+        let mut ok = true;
+        for entry in std::fs::read_dir(&parts_dir).map_err(io)? {
+            let entry = entry.map_err(io)?;
+            match entry.file_name().into_string() {
+                Ok(name) => {
+                    if name.ends_with(".toml") && !name.starts_with('.') {
+                        names.push(format!("{PARTS_DIR}/{name}"));
+                    }
+                }
+                Err(name) => {
+                    let lossy = name.to_string_lossy();
+                    if lossy.ends_with(".toml") && !lossy.starts_with('.') {
+                        ok = false;
+                        self.non_utf8_name(&entry.path(), &format!("{PARTS_DIR}/{lossy}"));
+                    }
+                }
+            }
+            if names.len() > MAX_PART_FILES {
+                let file = self.placeholder(PARTS_DIR);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "too-many-parts",
+                        Span {
+                            file,
+                            start: 0,
+                            end: 0,
+                        },
+                        format!("the manuscript has more than {MAX_PART_FILES} part files"),
+                    )
+                    .with_hint("merge parts, or split the supplement into several manuscripts"),
+                );
+                return Ok((Vec::new(), false));
+            }
+        }
+        names.sort();
+        Ok((names, ok))
+    }
+
+    /// Whether the folder `name` (relative to the manuscript) really lies inside the
+    /// manuscript, checked before anything in it is read; reports it when it does not.
+    fn confined_dir(&mut self, name: &str) -> Result<bool, LoadError> {
+        let path = self.dir.join(name);
+        let real = path.canonicalize().map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if real.starts_with(&self.root) {
+            return Ok(true);
+        }
+        let file = self.placeholder(name);
+        self.diagnostics.push(
+            Diagnostic::error(
+                "outside-manuscript",
+                Span { file, start: 0, end: 0 },
+                format!("{name:?} points outside the manuscript folder (to {real:?})"),
+            )
+            .with_hint("manuscript files must live inside the manuscript folder; copy the folder in instead of linking to it"),
+        );
+        Ok(false)
+    }
+
+    /// An empty source standing for a file or folder that is reported but not read.
+    fn placeholder(&mut self, name: &str) -> FileId {
+        let path = self.dir.join(name);
+        let shown = self.shown(name, &path);
+        self.sources.add(path, shown, String::new())
+    }
+
+    /// Reports a file whose name is not UTF-8 (it cannot be named in outputs or
+    /// diagnostics faithfully, and no manuscript file is called so).
+    fn non_utf8_name(&mut self, path: &Path, lossy: &str) {
+        let shown = self.shown(lossy, path);
+        let file = self.sources.add(path.to_path_buf(), shown, String::new());
+        self.diagnostics.push(
+            Diagnostic::error(
+                "invalid-utf8",
+                Span {
+                    file,
+                    start: 0,
+                    end: 0,
+                },
+                format!("the file name {lossy:?} is not valid UTF-8"),
+            )
+            .with_hint("rename the file using UTF-8 characters"),
+        );
+    }
+
+    /// The files under `styles/`, relative to it, sorted. The walk never follows a link to
+    /// a folder (one that points outside the manuscript is an error, one inside a warning),
+    /// visits each real folder once, and stops at [`MAX_STYLE_DEPTH`] levels and
+    /// [`MAX_STYLE_ENTRIES`] entries; what it skips is reported as `unknown-style`.
+    fn style_files(&mut self) -> Result<Vec<String>, LoadError> {
+        let mut names = Vec::new();
+        let mut visited = std::collections::HashSet::new();
+        let mut entries_seen = 0usize;
+        let mut pending = vec![(String::new(), 0usize)];
+        while let Some((sub, depth)) = pending.pop() {
+            let rel_dir = if sub.is_empty() {
+                STYLES_DIR.to_string()
+            } else {
+                format!("{STYLES_DIR}/{sub}")
+            };
+            let here = self.dir.join(&rel_dir);
+            let io = |source| LoadError::Io {
                 path: here.clone(),
                 source,
-            })?;
-            for entry in entries.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
+            };
+            if !visited.insert(folder_identity(&here).map_err(io)?) {
+                continue;
+            }
+            for entry in std::fs::read_dir(&here).map_err(io)? {
+                let entry = entry.map_err(io)?;
+                entries_seen += 1;
+                if entries_seen > MAX_STYLE_ENTRIES {
+                    self.style_warning(
+                        STYLES_DIR,
+                        format!("{STYLES_DIR}/ has more than {MAX_STYLE_ENTRIES} entries; the rest are ignored"),
+                        "keep only the style files you override in styles/",
+                    );
+                    names.sort();
+                    return Ok(names);
+                }
+                let name = match entry.file_name().into_string() {
+                    Ok(name) => name,
+                    Err(name) => {
+                        let rel = format!("{rel_dir}/{}", name.to_string_lossy());
+                        self.style_warning(
+                            &rel,
+                            format!("{rel} has a name that is not UTF-8, overrides no built-in style and is ignored"),
+                            "rename or remove the file",
+                        );
+                        continue;
+                    }
+                };
                 if name.starts_with('.') {
                     continue;
                 }
@@ -219,24 +346,73 @@ impl Reader<'_> {
                 } else {
                     format!("{sub}/{name}")
                 };
-                if entry.path().is_dir() {
-                    pending.push(rel);
+                let file_type = entry.file_type().map_err(io)?;
+                let is_dir = if file_type.is_symlink() {
+                    entry.path().is_dir()
                 } else {
+                    file_type.is_dir()
+                };
+                if !is_dir {
                     names.push(rel);
+                    continue;
+                }
+                let shown = format!("{STYLES_DIR}/{rel}");
+                if file_type.is_symlink() {
+                    // Never followed: it could lead out of the manuscript or back into it.
+                    if self.confined_dir(&shown)? {
+                        self.style_warning(
+                            &shown,
+                            format!("{shown} is a link to a folder, which is not followed"),
+                            "copy the style files into styles/ instead of linking to a folder",
+                        );
+                    }
+                } else if depth + 1 >= MAX_STYLE_DEPTH {
+                    self.style_warning(
+                        &shown,
+                        format!("{shown} is nested more than {MAX_STYLE_DEPTH} folders deep and is ignored"),
+                        "style files live in styles/ and styles/html/",
+                    );
+                } else {
+                    pending.push((rel, depth + 1));
                 }
             }
         }
         names.sort();
-        for name in names {
-            let Some(file) = self.read_text(&format!("{STYLES_DIR}/{name}"))? else {
-                continue;
-            };
-            let span = Span {
-                file,
-                start: 0,
-                end: 0,
-            };
+        Ok(names)
+    }
+
+    /// An `unknown-style` warning about `rel` (relative to the manuscript).
+    fn style_warning(&mut self, rel: &str, message: String, hint: &str) {
+        let file = self.placeholder(rel);
+        self.diagnostics.push(
+            Diagnostic::warning(
+                "unknown-style",
+                Span {
+                    file,
+                    start: 0,
+                    end: 0,
+                },
+                message,
+            )
+            .with_hint(hint),
+        );
+    }
+
+    /// Applies the manuscript's `styles/` overrides to the built-in styles. A file that
+    /// overrides no built-in style is a warning and is never read (it may be anything).
+    fn styles(&mut self) -> Result<Styles, LoadError> {
+        let mut styles = Styles::builtin();
+        if !self.dir.join(STYLES_DIR).is_dir() || !self.confined_dir(STYLES_DIR)? {
+            return Ok(styles);
+        }
+        for name in self.style_files()? {
             if !Styles::is_known(&name) {
+                let file = self.placeholder(&format!("{STYLES_DIR}/{name}"));
+                let span = Span {
+                    file,
+                    start: 0,
+                    end: 0,
+                };
                 let known: Vec<&str> = crate::styles::BUILTIN.iter().map(|(n, _)| *n).collect();
                 self.diagnostics.push(
                     Diagnostic::warning(
@@ -255,6 +431,9 @@ impl Reader<'_> {
                 );
                 continue;
             }
+            let Some(file) = self.read_text(&format!("{STYLES_DIR}/{name}"))? else {
+                continue;
+            };
             let text = self
                 .sources
                 .get(file)
@@ -335,7 +514,14 @@ impl Reader<'_> {
             );
             return Ok(None);
         }
-        if meta.len() > MAX_FILE_BYTES {
+        if meta.len() > MAX_FILE_BYTES
+            || self.bytes_read.saturating_add(meta.len()) > MAX_MANUSCRIPT_BYTES
+        {
+            let why = if meta.len() > MAX_FILE_BYTES {
+                format!("the limit is {MAX_FILE_BYTES} per file")
+            } else {
+                format!("with it the manuscript's files would pass {MAX_MANUSCRIPT_BYTES} bytes")
+            };
             let file = self.sources.add(path.clone(), shown, String::new());
             self.diagnostics.push(Diagnostic::error(
                 "file-too-large",
@@ -344,13 +530,11 @@ impl Reader<'_> {
                     start: 0,
                     end: 0,
                 },
-                format!(
-                    "{name:?} is {} bytes; the limit is {MAX_FILE_BYTES}",
-                    meta.len()
-                ),
+                format!("{name:?} is {} bytes; {why}", meta.len()),
             ));
             return Ok(None);
         }
+        self.bytes_read += meta.len();
 
         let mut bytes = std::fs::read(&path).map_err(io)?;
         // A byte-order mark is allowed and ignored.
@@ -385,35 +569,115 @@ impl Reader<'_> {
         Ok(Some(file))
     }
 
-    /// Counts the revision points of a parsed part file against [`MAX_POINTS`] (over all
-    /// files); past the limit, reports the first point over it and returns false.
-    fn within_point_limit(&mut self, file: FileId, tree: &Spanned<DeTable<'_>>) -> bool {
-        let Some(points) = tree
-            .get_ref()
+    /// Counts the revision points and topics of a parsed file against [`MAX_POINTS`] and
+    /// [`MAX_TOPICS`] (over all files) and checks how deep topics nest
+    /// ([`MAX_TOPIC_DEPTH`]), before the file is turned into structs; reports the first
+    /// entry over a limit and returns false.
+    fn within_node_limits(&mut self, file: FileId, tree: &Spanned<DeTable<'_>>) -> bool {
+        let array = |table: &DeTable<'_>, key: &str| -> Vec<std::ops::Range<usize>> {
+            table
+                .get(key)
+                .and_then(|v| v.get_ref().as_array())
+                .map(|items| items.iter().map(Spanned::span).collect())
+                .unwrap_or_default()
+        };
+        let at = |range: std::ops::Range<usize>| Span {
+            file,
+            start: range.start,
+            end: range.start,
+        };
+        let root = tree.get_ref();
+        // (table, topic depth): points are depth 0, their topics 1, and so on.
+        let mut stack: Vec<(&DeTable<'_>, usize)> = Vec::new();
+        let mut over: Option<Diagnostic> = None;
+        for item in root
             .get("point")
             .and_then(|v| v.get_ref().as_array())
-        else {
-            return true;
-        };
-        let allowed = MAX_POINTS.saturating_sub(self.points);
-        self.points += points.len();
-        if points.len() <= allowed {
-            return true;
+            .into_iter()
+            .flatten()
+        {
+            self.points += 1;
+            self.count_topic(at(item.span()), &mut over);
+            if self.points > MAX_POINTS && over.is_none() {
+                over = Some(
+                    Diagnostic::error(
+                        "too-many-points",
+                        at(item.span()),
+                        format!("the manuscript has more than {MAX_POINTS} revision points"),
+                    )
+                    .with_hint("split the supplement into several manuscripts"),
+                );
+            }
+            if let Some(table) = item.get_ref().as_table() {
+                stack.push((table, 0));
+            }
         }
-        let range = points[allowed].span();
-        self.diagnostics.push(
-            Diagnostic::error(
-                "too-many-points",
-                Span {
-                    file,
-                    start: range.start,
-                    end: range.start,
-                },
-                format!("the manuscript has more than {MAX_POINTS} revision points"),
-            )
-            .with_hint("split the supplement into several manuscripts"),
-        );
-        false
+        for range in array(root, "floating_topic") {
+            self.count_topic(at(range), &mut over);
+        }
+        for item in root
+            .get("topic")
+            .and_then(|v| v.get_ref().as_array())
+            .into_iter()
+            .flatten()
+        {
+            self.count_topic(at(item.span()), &mut over);
+            if let Some(table) = item.get_ref().as_table() {
+                stack.push((table, 1));
+            }
+        }
+        while let Some((table, depth)) = stack.pop() {
+            if over.is_some() {
+                break;
+            }
+            for item in table
+                .get("topic")
+                .and_then(|v| v.get_ref().as_array())
+                .into_iter()
+                .flatten()
+            {
+                self.count_topic(at(item.span()), &mut over);
+                if depth + 1 > MAX_TOPIC_DEPTH && over.is_none() {
+                    over = Some(
+                        Diagnostic::error(
+                            "topics-too-deep",
+                            at(item.span()),
+                            format!("topics are nested more than {MAX_TOPIC_DEPTH} levels deep"),
+                        )
+                        .with_hint("flatten the topics: a topic can sit beside its parent instead of under it"),
+                    );
+                    break;
+                }
+                if let Some(child) = item.get_ref().as_table() {
+                    stack.push((child, depth + 1));
+                }
+            }
+        }
+        match over {
+            Some(d) => {
+                self.diagnostics.push(d);
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// Counts one revision point or topic written at `span`; the first over
+    /// [`MAX_TOPICS`] becomes the error in `over` (unless another limit came first).
+    fn count_topic(&mut self, span: Span, over: &mut Option<Diagnostic>) {
+        self.topics += 1;
+        if self.topics > MAX_TOPICS && over.is_none() {
+            *over = Some(
+                Diagnostic::error(
+                    "too-many-topics",
+                    span,
+                    format!(
+                        "the manuscript has more than {MAX_TOPICS} revision points and topics together"
+                    ),
+                )
+                .with_hint("split the supplement into several manuscripts"),
+            );
+        }
     }
 
     /// How a file of the manuscript is named in diagnostics.
@@ -438,20 +702,30 @@ impl Reader<'_> {
         let (tree, errors) = DeTable::parse_recoverable(text);
         if !errors.is_empty() {
             let mut seen: Vec<Diagnostic> = Vec::new();
+            let mut reported = std::collections::HashSet::new();
+            let mut deep_at = None;
             for error in errors {
-                let d = toml_error(file, &error);
+                let mut d = toml_error(file, &error);
+                if d.message == "recursion limit" {
+                    // The parser gives no place for this one: find it (once).
+                    let at = *deep_at.get_or_insert_with(|| deep_nesting_at(text));
+                    d.span = Span {
+                        file,
+                        start: at,
+                        end: at,
+                    };
+                    d.message = "tables, arrays or dotted keys are nested too deeply".into();
+                    d.hint = Some("flatten the nesting; topics may nest at most 12 levels".into());
+                }
                 // Deep nesting repeats one error per level: report it once.
-                if !seen
-                    .iter()
-                    .any(|s| s.message == d.message && s.span == d.span)
-                {
+                if reported.insert((d.message.clone(), d.span)) {
                     seen.push(d);
                 }
             }
             self.diagnostics.extend(seen);
             return Ok(None);
         }
-        if name.starts_with(PARTS_DIR) && !self.within_point_limit(file, &tree) {
+        if !self.within_node_limits(file, &tree) {
             return Ok(None);
         }
         let before = self.diagnostics.len();
@@ -515,6 +789,37 @@ impl Reader<'_> {
     }
 }
 
+/// Where a file first nests brackets and dotted keys about as deep as the TOML parser's
+/// recursion limit (80) allows: a best guess for its error, which has no place. Quoted text
+/// on one line is skipped; the file start when nothing is found.
+fn deep_nesting_at(text: &str) -> usize {
+    let mut depth = 0usize;
+    for (line_start, line) in text.split_inclusive('\n').scan(0, |at, line| {
+        let start = *at;
+        *at += line.len();
+        Some((start, line))
+    }) {
+        let mut dots = 0usize;
+        let mut quote: Option<char> = None;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => depth += 1,
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                (None, '.') => dots += 1,
+                _ => {}
+            }
+            if depth + dots >= 60 {
+                return line_start + i;
+            }
+        }
+    }
+    0
+}
+
 /// Removes from a parsed table (at any depth) the entry whose key or value is written at
 /// byte `at`; returns the key's name.
 fn remove_key_at(table: &mut DeTable<'_>, at: usize) -> Option<String> {
@@ -542,6 +847,22 @@ fn remove_key_in(value: &mut DeValue<'_>, at: usize) -> Option<String> {
 }
 
 pub use crate::model::xml_allowed;
+
+/// What makes a folder the same folder however it is reached: device and inode on Unix,
+/// the canonical path elsewhere.
+#[cfg(unix)]
+fn folder_identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.dev(), meta.ino()))
+}
+
+/// What makes a folder the same folder however it is reached: device and inode on Unix,
+/// the canonical path elsewhere.
+#[cfg(not(unix))]
+fn folder_identity(path: &Path) -> std::io::Result<PathBuf> {
+    path.canonicalize()
+}
 
 /// Reports every key and string that holds a character XML 1.0 forbids (such text would
 /// make the DOCX unreadable), at the string that holds it.

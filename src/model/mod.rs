@@ -13,20 +13,37 @@ pub fn xml_allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
-/// Accepts http, https and mailto links and relative paths; refuses every other scheme.
+/// Accepts http, https and mailto links and relative references; refuses every other
+/// scheme, network paths (`//host/…`) and any backslash (`\\host\share\x.docx` is a
+/// Windows network share that Word would connect to). The link is judged as written and
+/// again once percent-decoded, since Word decodes hyperlink targets before opening them.
 pub fn check_link(url: &str) -> Result<(), String> {
     let trimmed = url.trim();
-    if trimmed.chars().any(|c| c.is_control()) {
+    check_link_form(trimmed)?;
+    if trimmed.contains('%') {
+        let decoded = percent_decode(trimmed);
+        check_link_form(decoded.trim()).map_err(|why| format!("{why} once percent-decoded"))?;
+    }
+    Ok(())
+}
+
+fn check_link_form(url: &str) -> Result<(), String> {
+    if url.chars().any(|c| c.is_control()) {
         return Err("contains a control character".into());
     }
-    if trimmed.starts_with("//") {
+    // Browsers read `\` as `/`; Windows reads `\\host\share` as a network share. The
+    // full-width and small reverse solidi are refused too: some tools fold them to `\`.
+    if url.contains(['\\', '\u{FF3C}', '\u{FE68}']) {
+        return Err("contains a backslash (a Windows path or network share)".into());
+    }
+    if url.starts_with("//") {
         return Err("has no scheme (write https://…)".into());
     }
-    let scheme_end = trimmed.find(':');
-    let path_start = trimmed.find(['/', '?', '#']).unwrap_or(trimmed.len());
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
     match scheme_end {
         Some(colon) if colon < path_start => {
-            let scheme = trimmed[..colon].to_ascii_lowercase();
+            let scheme = url[..colon].to_ascii_lowercase();
             match scheme.as_str() {
                 "http" | "https" | "mailto" => Ok(()),
                 _ => Err(format!("uses the scheme {scheme:?}, which is not allowed")),
@@ -34,6 +51,28 @@ pub fn check_link(url: &str) -> Result<(), String> {
         }
         _ => Ok(()),
     }
+}
+
+/// `%XX` escapes decoded (bytes that do not form UTF-8 become U+FFFD); malformed escapes
+/// stay as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Index of a source file in the loader's file table.

@@ -3,10 +3,14 @@
 mod build;
 mod docx;
 mod fixtures;
+mod fuzz;
 mod hardening;
 mod html;
+mod inputs;
+mod limits;
 mod manuscript;
 mod serve;
 mod source;
 mod support;
 mod view;
+mod writes;

@@ -1,5 +1,7 @@
 //! `supplement serve`: the page, live reload after an edit, the diagnostics page while the
-//! manuscript is broken, 404 for everything it did not build, and a clean stop.
+//! manuscript is broken, 404 for everything it did not build, and a clean stop; then its
+//! bounds: only its own Host, bounded requests and event streams, rebuilds that cannot
+//! stall each other, a watch that survives the folder, and a warning beyond loopback.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -22,11 +24,23 @@ impl Drop for Served {
 }
 
 fn start(dir: &std::path::Path) -> (Served, BufReader<std::process::ChildStdout>) {
+    start_with(
+        dir,
+        &["serve", "--manuscript", "m", "--port", "0"],
+        Stdio::null(),
+    )
+}
+
+fn start_with(
+    dir: &std::path::Path,
+    args: &[&str],
+    stderr: Stdio,
+) -> (Served, BufReader<std::process::ChildStdout>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_supplement"))
-        .args(["serve", "--manuscript", "m", "--port", "0"])
+        .args(args)
         .current_dir(dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("serve starts");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
@@ -40,24 +54,30 @@ fn start(dir: &std::path::Path) -> (Served, BufReader<std::process::ChildStdout>
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
-    assert!(
-        addr.starts_with("127.0.0.1:"),
-        "binds to loopback by default: {addr}"
-    );
+    if !args.contains(&"--host") {
+        assert!(
+            addr.starts_with("127.0.0.1:"),
+            "binds to loopback by default: {addr}"
+        );
+    }
     (Served { child, addr }, stdout)
 }
 
 /// Sends a raw request line (so that paths are not normalised) and returns (status, body).
 fn get(addr: &str, path: &str) -> (u16, String) {
+    request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `head` as it is and returns (status, body); status 0 when no answer came in 5 s.
+fn request(addr: &str, head: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
+    let _ = stream.write_all(head.as_bytes());
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -222,4 +242,182 @@ fn preview_reloads_shows_diagnostics_and_serves_nothing_else() {
     let mut rest = String::new();
     let _ = stdout.read_to_string(&mut rest);
     assert!(rest.contains("stopped"));
+}
+
+/// Waits for reload events until the page holds `needle`; panics after `secs` seconds.
+fn wait_for_page(addr: &str, rx: &mpsc::Receiver<String>, needle: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let reloaded = rx.recv_timeout(left).is_ok();
+        let page = get(addr, "/").1;
+        if page.contains(needle) {
+            return;
+        }
+        assert!(
+            reloaded && Instant::now() < deadline,
+            "no page with {needle:?} within {secs} s; the page is:\n{page}"
+        );
+    }
+}
+
+#[test]
+fn preview_answers_only_its_own_host() {
+    // Intent: a request naming another host (DNS rebinding), another port or no host at
+    // all is 421 and carries no draft; localhost and the bound address are answered.
+    let (work, _) = minimal_copy("serve-host");
+    let (served, _stdout) = start(&work);
+    let addr = served.addr.clone();
+    let port = addr.rsplit(':').next().expect("port").to_string();
+    for host in [
+        format!("Host: evil.example:{port}\r\n"),
+        format!(
+            "Host: 127.0.0.1:{}\r\n",
+            port.parse::<u32>().expect("port") + 1
+        ),
+        format!("Host: 10.1.2.3:{port}\r\n"),
+        String::new(),
+    ] {
+        let (status, body) = request(&addr, &format!("GET / HTTP/1.1\r\n{host}\r\n"));
+        assert_eq!(status, 421, "{host:?}");
+        assert!(!body.contains("古い用語"), "{host:?} leaked the draft");
+        let (status, _) = request(&addr, &format!("GET /__events HTTP/1.1\r\n{host}\r\n"));
+        assert_eq!(status, 421, "events with {host:?}");
+    }
+    for host in [format!("localhost:{port}"), addr.clone()] {
+        let (status, body) = request(&addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("古い用語"));
+    }
+}
+
+#[test]
+fn oversized_requests_are_refused_without_buffering_them() {
+    // Intent: a request head past 8 KB (here an unterminated 64 KB header) and one with
+    // 100 headers are 431 at once; the server goes on serving.
+    let (work, _) = minimal_copy("serve-big");
+    let (served, _stdout) = start(&work);
+    let addr = served.addr.clone();
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Big: {}",
+        "a".repeat(64 * 1024)
+    );
+    assert_eq!(request(&addr, &big).0, 431);
+    let many: String = (0..100).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let head = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n{many}\r\n");
+    assert_eq!(request(&addr, &head).0, 431);
+    assert_eq!(get(&addr, "/").0, 200);
+}
+
+#[test]
+fn event_streams_are_capped_and_never_hold_the_page() {
+    // Intent: of 40 event streams opened at once, 16 are served and the rest get 503 (one
+    // thread each used to be spawned, without bound), and the page is still answered.
+    let (work, _) = minimal_copy("serve-streams");
+    let (served, _stdout) = start(&work);
+    let addr = served.addr.clone();
+    let mut open = Vec::new();
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        let mut stream = TcpStream::connect(&addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        write!(stream, "GET /__events HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
+        let mut line = String::new();
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let _ = reader.read_line(&mut line);
+        statuses.push(line.split_whitespace().nth(1).unwrap_or("").to_string());
+        open.push(stream);
+    }
+    let served_streams = statuses.iter().filter(|s| *s == "200").count();
+    let refused = statuses.iter().filter(|s| *s == "503").count();
+    assert_eq!((served_streams, refused), (16, 24), "{statuses:?}");
+    assert_eq!(get(&addr, "/").0, 200);
+}
+
+#[test]
+fn a_rebuild_that_hangs_never_stalls_later_ones() {
+    // Intent: a template override that loops for hours makes one rebuild hang; removing
+    // it still reloads the page with the good edition (the single rebuild thread used to
+    // be stuck for good).
+    let (work, m) = minimal_copy("serve-hang");
+    let (served, _stdout) = start(&work);
+    let addr = served.addr.clone();
+    let rx = events(&addr);
+    std::fs::create_dir_all(m.join("styles/html")).expect("styles");
+    let override_path = m.join("styles/html/page.html.j2");
+    std::fs::write(
+        &override_path,
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    )
+    .expect("write");
+    std::thread::sleep(Duration::from_millis(800));
+    std::fs::remove_file(&override_path).expect("remove");
+    std::fs::write(
+        m.join("parts/01-part1.toml"),
+        std::fs::read_to_string(m.join("parts/01-part1.toml"))
+            .expect("part")
+            .replace("古い用語", "直した後の用語"),
+    )
+    .expect("edit");
+    wait_for_page(&addr, &rx, "直した後の用語", 20);
+}
+
+#[test]
+fn the_preview_recovers_when_the_folder_comes_back() {
+    // Intent: deleting the manuscript folder shows the problem; creating it again brings
+    // the page back (it used to say "does not exist" for good).
+    let (work, m) = minimal_copy("serve-gone");
+    let (served, _stdout) = start(&work);
+    let addr = served.addr.clone();
+    let rx = events(&addr);
+    std::fs::remove_dir_all(&m).expect("delete");
+    wait_for_page(&addr, &rx, "does not exist", 10);
+    crate::support::copy_dir(&crate::support::root().join("examples/minimal"), &m);
+    wait_for_page(&addr, &rx, "古い用語を新しい用語に置き換える。", 20);
+}
+
+#[test]
+fn serving_beyond_loopback_warns() {
+    // Intent: `--host 0.0.0.0` prints a clear warning that other machines can read the
+    // draft; the default (loopback) prints none.
+    let (work, _) = minimal_copy("serve-wide");
+    let args = [
+        "serve",
+        "--manuscript",
+        "m",
+        "--port",
+        "0",
+        "--host",
+        "0.0.0.0",
+    ];
+    let (mut served, _stdout) = start_with(&work, &args, Stdio::piped());
+    let _ = served.child.kill();
+    let mut stderr = String::new();
+    served
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read");
+    assert!(
+        stderr.contains("warning: serving on 0.0.0.0:") && stderr.contains("other machines"),
+        "{stderr}"
+    );
+    let (mut local, _stdout) = start_with(
+        &work,
+        &["serve", "--manuscript", "m", "--port", "0"],
+        Stdio::piped(),
+    );
+    let _ = local.child.kill();
+    let mut stderr = String::new();
+    let _ = local
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
 }

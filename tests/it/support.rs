@@ -96,3 +96,61 @@ pub fn diagnostics(stdout: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect()
 }
+
+/// A copy of examples/minimal whose revision point's body is `body` (written as a literal
+/// multi-line string, so its first line is line 12 of `parts/01-part1.toml`): (the work
+/// folder, the manuscript folder `work/m`).
+pub fn minimal_with_body(name: &str, body: &str) -> (PathBuf, PathBuf) {
+    let (work, m) = minimal_copy(name);
+    let part = m.join("parts/01-part1.toml");
+    let text = std::fs::read_to_string(&part).expect("part");
+    let text = text.replace(
+        "body = \"古い用語を新しい用語に置き換える。\"",
+        &format!("body = '''\n{body}'''"),
+    );
+    std::fs::write(&part, text).expect("write");
+    (work, m)
+}
+
+/// Appends `text` to a file of the manuscript.
+pub fn append(path: &Path, text: &str) {
+    let mut old = std::fs::read_to_string(path).expect("read");
+    old.push_str(text);
+    std::fs::write(path, old).expect("write");
+}
+
+/// Runs `check --message-format json` on `work/m`: the exit code and the diagnostics.
+pub fn check_json(work: &Path) -> (i32, Vec<serde_json::Value>) {
+    let out = run(
+        work,
+        &["check", "--manuscript", "m", "--message-format", "json"],
+    );
+    (code(&out), diagnostics(&text(&out).0))
+}
+
+/// Runs the binary with `args` in `cwd`, killing it and failing the test if it has not
+/// finished after `secs` seconds (for inputs that used to make it hang).
+pub fn run_within(cwd: &Path, args: &[&str], secs: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_supplement"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the supplement binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "`supplement {}` did not finish within {secs} s",
+                args.join(" ")
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
