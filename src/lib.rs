@@ -53,49 +53,77 @@ impl Checked {
 }
 
 /// Asks every emitter to check the style overrides it uses; a problem becomes a diagnostic
-/// at the override file (a built-in style that fails is a bug, reported the same way).
+/// at the override file.
 fn check_styles(sources: &Sources, styles: &Styles) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for emitter in emit::REGISTRY {
-        let Err(e) = emitter.check_styles(styles) else {
-            continue;
-        };
-        let (name, line) = match &e {
-            emit::EmitError::Template { name, line, .. }
-            | emit::EmitError::Style { name, line, .. } => (name.clone(), *line),
-            emit::EmitError::Other(_) => (String::new(), None),
-        };
-        let suffix = format!("{}/{name}", load::STYLES_DIR);
-        let found = sources
-            .iter()
-            .find(|(_, f)| !name.is_empty() && f.path.ends_with(&suffix));
-        let Some((file, source)) = found else {
-            continue;
-        };
-        let start = line
-            .and_then(|l| {
-                source
-                    .text
-                    .split_inclusive('\n')
-                    .take(l.saturating_sub(1))
-                    .map(str::len)
-                    .sum::<usize>()
-                    .into()
-            })
-            .unwrap_or(0);
-        let end = source.text[start..]
-            .find('\n')
-            .map_or(source.text.len(), |n| start + n);
-        out.push(
-            Diagnostic::error(
-                "invalid-style",
-                model::Span { file, start, end },
-                format!("{} output cannot use {suffix}: {e}", emitter.name()),
-            )
-            .with_hint("fix the override, or delete it to use the built-in style"),
-        );
-    }
-    out
+    emit::REGISTRY
+        .iter()
+        .filter_map(|emitter| {
+            let e = emitter.check_styles(styles).err()?;
+            style_diagnostic(sources, emitter.name(), &e)
+        })
+        .collect()
+}
+
+/// Renders the templates a manuscript overrides (into memory, within their budgets), so
+/// that `check` fails exactly when `build` would: a template's runtime error (an undefined
+/// value, a loop that does not end) shows only when it runs.
+pub fn check_templates(checked: &Checked) -> Vec<Diagnostic> {
+    let Some(view) = &checked.view else {
+        return Vec::new();
+    };
+    emit::REGISTRY
+        .iter()
+        .filter(|e| {
+            e.templates()
+                .iter()
+                .any(|t| checked.styles.is_overridden(t))
+        })
+        .filter_map(|emitter| {
+            let e = emitter
+                .render(view, &checked.styles, &emit::RenderOptions::default())
+                .err()?;
+            style_diagnostic(&checked.sources, emitter.name(), &e)
+        })
+        .collect()
+}
+
+/// An emitter's failure to use a style file as a diagnostic at the manuscript's override
+/// of that file (at the line, when known). `None` when the file is not overridden: a
+/// built-in style that fails is a bug of the program, not of the manuscript.
+pub fn style_diagnostic(
+    sources: &Sources,
+    emitter: &str,
+    e: &emit::EmitError,
+) -> Option<Diagnostic> {
+    let (name, line) = match e {
+        emit::EmitError::Template { name, line, .. }
+        | emit::EmitError::Style { name, line, .. } => (name.as_str(), *line),
+        emit::EmitError::Other(_) => return None,
+    };
+    let suffix = format!("{}/{name}", load::STYLES_DIR);
+    let (file, source) = sources.iter().find(|(_, f)| f.path.ends_with(&suffix))?;
+    let start = line
+        .map(|l| {
+            source
+                .text
+                .split_inclusive('\n')
+                .take(l.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+        })
+        .unwrap_or(0)
+        .min(source.text.len());
+    let end = source.text[start..]
+        .find('\n')
+        .map_or(source.text.len(), |n| start + n);
+    Some(
+        Diagnostic::error(
+            "invalid-style",
+            model::Span { file, start, end },
+            format!("{emitter} output cannot use {suffix}: {e}"),
+        )
+        .with_hint("fix the override, or delete it to use the built-in style"),
+    )
 }
 
 /// Loads and validates the manuscript in `dir`.

@@ -28,6 +28,8 @@ pub const LABELS: &str = "labels.toml";
 #[derive(Debug, Clone)]
 pub struct Styles {
     files: BTreeMap<String, String>,
+    /// The names the manuscript overrides.
+    overridden: std::collections::BTreeSet<String>,
     /// The manuscript's own `styles/labels.toml`, when it has one (already checked).
     labels_override: Option<String>,
 }
@@ -47,6 +49,7 @@ impl Styles {
             .collect();
         Self {
             files,
+            overridden: Default::default(),
             labels_override: None,
         }
     }
@@ -65,7 +68,13 @@ impl Styles {
             self.labels_override = Some(text.clone());
         }
         self.files.insert(name.to_string(), text);
+        self.overridden.insert(name.to_string());
         Ok(())
+    }
+
+    /// True when the manuscript overrides this style file.
+    pub fn is_overridden(&self, name: &str) -> bool {
+        self.overridden.contains(name)
     }
 
     /// The text of a style file.

@@ -36,9 +36,12 @@ pub(super) fn run(args: &BuildArgs) -> u8 {
     let files = match emit::render_all(&emitters, view, &checked.styles, &options) {
         Ok(files) => files,
         Err((name, e)) => {
-            eprintln!(
-                "error: {name} output failed: {e}\nerror: build stopped; nothing was written"
-            );
+            // A style override that fails is the manuscript's error, located like any other.
+            match crate::style_diagnostic(&checked.sources, name, &e) {
+                Some(d) => super::print_diagnostics(&[d], &checked.sources, &args.common),
+                None => eprintln!("error: {name} output failed: {e}"),
+            }
+            eprintln!("error: build stopped; nothing was written");
             return EXIT_MANUSCRIPT;
         }
     };

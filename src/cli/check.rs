@@ -1,13 +1,18 @@
-//! `supplement check`: load and validate, print the diagnostics, write nothing.
+//! `supplement check`: load and validate, render the templates the manuscript overrides
+//! (in memory), print the diagnostics, write nothing.
 
 use super::{fail, report, CheckArgs, EXIT_MANUSCRIPT, EXIT_OK};
 
 /// Runs the command.
 pub(super) fn run(args: &CheckArgs) -> u8 {
-    let checked = match crate::check(&args.common.manuscript) {
+    let mut checked = match crate::check(&args.common.manuscript) {
         Ok(checked) => checked,
         Err(e) => return fail(&e),
     };
+    if checked.is_ok() {
+        let found = crate::check_templates(&checked);
+        checked.diagnostics.extend(found);
+    }
     if report(&checked, &args.common) {
         if args.common.message_format == super::FormatArg::Human {
             eprintln!("{}: ok", args.common.manuscript.display());

@@ -148,12 +148,23 @@ fn fail(error: &dyn std::fmt::Display) -> u8 {
 
 /// Prints the diagnostics of a check and returns whether the build may go on.
 fn report(checked: &Checked, common: &CommonArgs) -> bool {
+    let (_, warnings) = diagnostics::counts(&checked.diagnostics);
+    print_diagnostics(&checked.diagnostics, &checked.sources, common);
+    checked.is_ok() && !(common.deny_warnings && warnings > 0)
+}
+
+/// Prints diagnostics in the chosen message format (human ones with a count line).
+fn print_diagnostics(
+    list: &[crate::diagnostics::Diagnostic],
+    sources: &crate::diagnostics::Sources,
+    common: &CommonArgs,
+) {
     let format = MessageFormat::from(common.message_format);
     let color = format == MessageFormat::Human
         && std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let text = diagnostics::render(&checked.diagnostics, &checked.sources, format, color);
-    let (errors, warnings) = diagnostics::counts(&checked.diagnostics);
+    let text = diagnostics::render(list, sources, format, color);
+    let (errors, warnings) = diagnostics::counts(list);
     match format {
         MessageFormat::Human => {
             eprint!("{text}");
@@ -168,5 +179,4 @@ fn report(checked: &Checked, common: &CommonArgs) -> bool {
         }
         MessageFormat::Json | MessageFormat::Github => print!("{text}"),
     }
-    checked.is_ok() && !(common.deny_warnings && warnings > 0)
 }

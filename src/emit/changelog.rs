@@ -33,6 +33,10 @@ impl Emitter for Changelog {
             .map_err(|e| EmitError::template(TEMPLATE, &e))
     }
 
+    fn templates(&self) -> &'static [&'static str] {
+        &[TEMPLATE]
+    }
+
     fn render(
         &self,
         view: &DocumentView,
@@ -64,12 +68,17 @@ pub fn render_template(name: &str, source: &str, view: &DocumentView) -> Result<
         id.and_then(|i| bodies.get(i)).cloned().unwrap_or_default()
     });
     super::add_label_functions(&mut env, &view.labels);
+    let budget = super::budget::Budget::for_view(view);
+    env.set_fuel(Some(budget.fuel));
     let template_error = |e: minijinja::Error| EmitError::template(name, &e);
     env.add_template(name, source).map_err(template_error)?;
     let template = env.get_template(name).map_err(template_error)?;
-    let mut out = template
-        .render(minijinja::context! { doc => view, labels => &view.labels })
-        .map_err(template_error)?;
+    let mut out = super::budget::render(
+        name,
+        &template,
+        minijinja::context! { doc => view, labels => &view.labels },
+        budget,
+    )?;
     // Normalise trailing whitespace so the output diffs cleanly.
     out = out
         .lines()

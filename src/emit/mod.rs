@@ -4,6 +4,7 @@
 //! model, and never the clock, the environment or the disk: everything it needs is in its
 //! arguments.
 
+pub mod budget;
 pub mod changelog;
 pub mod docx;
 pub mod html;
@@ -85,6 +86,12 @@ pub trait Emitter: Sync {
     /// that `check` reports a broken override before any build.
     fn check_styles(&self, _styles: &Styles) -> Result<(), EmitError> {
         Ok(())
+    }
+
+    /// The templates (names under `styles/`) the emitter renders, so that `check` can
+    /// render them when a manuscript overrides one: a template fails only when it runs.
+    fn templates(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// Renders the document into files.

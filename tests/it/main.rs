@@ -12,5 +12,6 @@ mod manuscript;
 mod serve;
 mod source;
 mod support;
+mod templates;
 mod view;
 mod writes;

@@ -47,6 +47,10 @@ impl Emitter for HtmlEmitter {
         environment(styles).map(|_| ())
     }
 
+    fn templates(&self) -> &'static [&'static str] {
+        &[PAGE]
+    }
+
     fn render(
         &self,
         view: &DocumentView,
@@ -102,6 +106,8 @@ pub fn render_page(
 ) -> Result<String, EmitError> {
     let mut env = environment(styles)?;
     super::add_label_functions(&mut env, &view.labels);
+    let budget = super::budget::Budget::for_view(view);
+    env.set_fuel(Some(budget.fuel));
     // Every body rendered once; templates place them with `body(id)`.
     let bodies: Arc<Vec<String>> = Arc::new(view.bodies.iter().map(|b| render_blocks(b)).collect());
     env.add_function("body", move |id: Option<usize>| {
@@ -122,7 +128,5 @@ pub fn render_page(
         draft: options.draft,
         reload: options.reload,
     };
-    template
-        .render(&context)
-        .map_err(|e| EmitError::template(PAGE, &e))
+    super::budget::render(PAGE, &template, &context, budget)
 }
