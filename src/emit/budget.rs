@@ -21,10 +21,11 @@ const FUEL_PER_UNIT: u64 = 2_000;
 const FUEL_BASE: u64 = 500_000;
 /// Output per unit beyond the text: the built-in page writes about 1.1 KB per unit.
 const BYTES_PER_UNIT: usize = 16 * 1024;
-/// Output per byte of the document's text (the page repeats titles in its contents).
-const BYTES_PER_TEXT_BYTE: usize = 16;
+/// Output per byte of the document's text (the page repeats titles, places and owners in
+/// its contents and tables, and escapes markup characters up to six times their size).
+const BYTES_PER_TEXT_BYTE: usize = 32;
 /// Output every document gets.
-const BYTES_BASE: usize = 4 * 1024 * 1024;
+const BYTES_BASE: usize = 16 * 1024 * 1024;
 
 impl Budget {
     /// The budget for a document.
@@ -82,13 +83,57 @@ fn text_bytes(v: &DocumentView) -> usize {
             })
             .sum()
     }
+    let strings = |list: &[String]| list.iter().map(String::len).sum::<usize>();
+    let opt = |o: &Option<String>| o.as_ref().map_or(0, String::len);
     v.bodies.iter().map(|b| blocks(b)).sum::<usize>()
         + v.anchors().iter().map(|a| a.id.len() * 4).sum::<usize>()
+        + v.front
+            .iter()
+            .map(|f| f.label.len() + f.value.len())
+            .sum::<usize>()
+        + v.history.iter().map(|h| h.summary.len()).sum::<usize>()
+        + v.reasons
+            .iter()
+            .map(|r| r.heading.text.len() + r.items.iter().map(|i| i.text.len()).sum::<usize>())
+            .sum::<usize>()
         + v.points
             .iter()
-            .map(|p| p.title.len() + p.action_phrase.len())
+            .map(|p| {
+                p.heading.text.len()
+                    + p.action_phrase.len()
+                    + p.place.len()
+                    + p.owners_text.len()
+                    + strings(&p.notes)
+                    + opt(&p.before)
+                    + opt(&p.after)
+                    + p.topics
+                        .iter()
+                        .map(|t| {
+                            t.heading.text.len()
+                                + t.owners_text.len()
+                                + strings(&t.notes)
+                                + opt(&t.before)
+                                + opt(&t.after)
+                        })
+                        .sum::<usize>()
+            })
             .sum::<usize>()
-        + v.references.iter().map(|r| r.citation.len()).sum::<usize>()
+        + v.parts
+            .iter()
+            .map(|p| p.heading.text.len() + p.owners_text.len() + strings(&p.notes))
+            .sum::<usize>()
+        + v.references
+            .iter()
+            .map(|r| r.citation.len() + opt(&r.url) + opt(&r.file) + opt(&r.note))
+            .sum::<usize>()
+        + v.forms
+            .iter()
+            .map(|f| f.label.len() + opt(&f.file) + opt(&f.url))
+            .sum::<usize>()
+        + v.floating_topics
+            .iter()
+            .map(|f| f.title.len() + opt(&f.note))
+            .sum::<usize>()
 }
 
 /// A writer that keeps what it is given, up to a limit, and fails past it.

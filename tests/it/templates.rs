@@ -87,3 +87,27 @@ fn output_without_bound_is_cut_off() {
     );
     assert!(!work.join("o").exists());
 }
+
+#[test]
+fn the_built_in_templates_stay_within_their_budget_on_repetitive_manuscripts() {
+    // Intent: the budget follows what the document holds, not only how many things it has:
+    // two points with 60,000 owners each (text the page repeats in its table and meta
+    // lines, 5 MB of it) build with the built-in templates.
+    let (work, m) = minimal_copy("tpl-budget");
+    let owners = vec!["\"?\""; 60_000].join(", ");
+    let mut part =
+        String::from("[part]\nid = \"part1\"\nlabel = \"第1部\"\ntitle = \"はじめに\"\n");
+    for i in 0..2 {
+        part.push_str(&format!(
+            "\n[[point]]\nid = \"p{i}\"\ntitle = \"題名 {i}\"\ntargets = [\"ch1\"]\naction = \"revise\"\nowners = [{owners}]\nbody = \"本文\"\n"
+        ));
+    }
+    std::fs::write(m.join("parts/01-part1.toml"), part).expect("write");
+    let out = run(&work, &["build", "-m", "m", "-o", "o"]);
+    assert_eq!(
+        code(&out),
+        0,
+        "{}",
+        text(&out).1.lines().last().unwrap_or("")
+    );
+}
