@@ -129,6 +129,8 @@ pub struct FieldLabels {
     pub edition: String,
     pub author: String,
     pub file: String,
+    pub plan_heading: String,
+    pub editorial_note: String,
 }
 
 /// Words and sentences (see labels.toml for each).
@@ -178,6 +180,7 @@ pub struct FormatLabels {
     pub meta_separator: String,
     pub note: String,
     pub priority: String,
+    pub editorial: String,
     pub marker: String,
     pub part_heading: String,
     pub subject: String,

@@ -413,6 +413,7 @@ impl Lowerer<'_> {
             id: self.id(&p.id),
             label: p.label.into_inner(),
             title: p.title.into_inner(),
+            plan_heading: p.plan_heading.map(Spanned::into_inner),
             owners: self.owners(&p.owners),
             notes: strings(p.notes),
             body: self.body(p.body.as_ref()),
@@ -441,16 +442,17 @@ impl Lowerer<'_> {
             raw::RawAction::AddNew => Action::AddNew,
             raw::RawAction::Remove => Action::Remove,
         };
-        let status = match p.status.map(Spanned::into_inner) {
-            None | Some(raw::RawStatus::Planned) => Status::Planned,
-            Some(raw::RawStatus::Drafting) => Status::Drafting,
-            Some(raw::RawStatus::Review) => Status::Review,
-            Some(raw::RawStatus::Done) => Status::Done,
-        };
+        let status = p.status.map(|s| match s.into_inner() {
+            raw::RawStatus::Planned => Status::Planned,
+            raw::RawStatus::Drafting => Status::Drafting,
+            raw::RawStatus::Review => Status::Review,
+            raw::RawStatus::Done => Status::Done,
+        });
+        let titled = p.title.is_some();
         let id = self.id(&p.id);
         let topic = Topic {
             id: None,
-            title: p.title.into_inner(),
+            title: p.title.map(Spanned::into_inner).unwrap_or_default(),
             priority: p.priority.as_ref().and_then(|v| self.priority(v)),
             markers: strings(p.markers),
             owners: self.owners(&p.owners),
@@ -465,6 +467,8 @@ impl Lowerer<'_> {
         RevisionPoint {
             id,
             parent: p.parent.as_ref().map(|v| self.located(v)),
+            parent_inferred: p.parent_inferred,
+            titled,
             targets: self.refs(&p.targets),
             pages: p.pages.iter().filter_map(|v| self.page_range(v)).collect(),
             action: Located {

@@ -173,6 +173,7 @@ pub struct RawPart {
     pub id: Str,
     pub label: Str,
     pub title: Str,
+    pub plan_heading: Option<Str>,
     #[serde(default)]
     pub owners: Vec<Str>,
     #[serde(default)]
@@ -203,8 +204,10 @@ pub enum RawStatus {
 #[serde(deny_unknown_fields)]
 pub struct RawPoint {
     pub id: Str,
-    pub title: Str,
+    pub title: Option<Str>,
     pub parent: Option<Str>,
+    #[serde(default)]
+    pub parent_inferred: bool,
     #[serde(default)]
     pub targets: Vec<Str>,
     #[serde(default)]

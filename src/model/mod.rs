@@ -382,6 +382,9 @@ pub struct Part {
     pub label: String,
     /// Title of the part in the base book.
     pub title: String,
+    /// The part's heading as the revision plan writes it, when the plan has one (it may
+    /// differ from the book's title).
+    pub plan_heading: Option<String>,
     /// Who owns the whole part.
     pub owners: Vec<Owner>,
     /// Notes on the part.
@@ -474,6 +477,11 @@ pub struct RevisionPoint {
     pub id: Located<String>,
     /// The revision point this one sits under in the plan, if any.
     pub parent: Option<IdRef>,
+    /// True when that relation is the editors' grouping, not stated by the plan (outputs
+    /// say so).
+    pub parent_inferred: bool,
+    /// False when the manuscript gives no title: the point's place and action stand for it.
+    pub titled: bool,
     /// Base-book sections the revision applies to.
     pub targets: Vec<IdRef>,
     /// Pages of the base book the revision applies to.
@@ -482,8 +490,8 @@ pub struct RevisionPoint {
     pub action: Located<Action>,
     /// Free words that qualify the action (e.g. 必要に応じて追加).
     pub action_note: Option<String>,
-    /// Progress.
-    pub status: Status,
+    /// Progress, when the manuscript gives it.
+    pub status: Option<Status>,
     /// Why (ids of reasons).
     pub reasons: Vec<IdRef>,
     /// Title, owners, markers, body and nested topics.

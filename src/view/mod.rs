@@ -63,6 +63,8 @@ pub struct DocumentView {
     pub general_notes: Vec<BodyId>,
     /// Every revision point in document order (parts index into this list).
     pub points: Vec<PointView>,
+    /// True when some point gives a status (else no format shows a status column).
+    pub has_status: bool,
     /// The parts, in base-book order.
     pub parts: Vec<PartView>,
     /// The base book's sections that revisions point at, with the points at each.
@@ -239,8 +241,11 @@ pub struct PointView {
     pub heading: Heading,
     /// Manuscript id.
     pub id: String,
-    /// Title.
+    /// Title: as given, or the action phrase when the manuscript gives none.
     pub title: String,
+    /// False when the manuscript gives no title (then the heading is the action phrase,
+    /// and the meta line does not repeat it).
+    pub titled: bool,
     /// The part it is in (index into `parts`).
     pub part: usize,
     /// Target sections.
@@ -259,10 +264,10 @@ pub struct PointView {
     pub action_label: String,
     /// The action with its place and note, e.g. Mission3-10（p.98～109）を改訂.
     pub action_phrase: String,
-    /// The status keyword, for styling.
-    pub status: String,
-    /// The status as shown.
-    pub status_label: String,
+    /// The status keyword, for styling, when the manuscript gives a status.
+    pub status: Option<String>,
+    /// The status as shown, when given.
+    pub status_label: Option<String>,
     /// Owners, named.
     pub owners: Vec<String>,
     /// Owners as one text (empty when none).
@@ -273,8 +278,15 @@ pub struct PointView {
     pub markers: Vec<MarkerView>,
     /// The point this one sits under (index into `points`).
     pub parent: Option<usize>,
-    /// The points under this one (indexes into `points`).
+    /// The label of that relation: 上位の改訂箇所, marked as the editors' grouping when
+    /// the plan does not state it.
+    pub parent_label: String,
+    /// The points the plan puts under this one (indexes into `points`).
     pub children: Vec<usize>,
+    /// The points the editors grouped under this one (indexes into `points`).
+    pub grouped: Vec<usize>,
+    /// The label of `grouped`: 下位の改訂箇所, marked as the editors' grouping.
+    pub grouped_label: String,
     /// Reasons (indexes into `reasons`).
     pub reasons: Vec<usize>,
     /// Cited documents (indexes into `references`).
@@ -331,6 +343,8 @@ pub struct PartView {
     pub label: String,
     /// Title.
     pub title: String,
+    /// The part's heading as the revision plan writes it, when it has one.
+    pub plan_heading: Option<String>,
     /// Owners, named.
     pub owners: Vec<String>,
     /// Owners as one text.
@@ -813,6 +827,7 @@ impl<'a> Builder<'a> {
             purpose,
             reasons,
             general_notes,
+            has_status: points.iter().any(|p| p.status.is_some()),
             points,
             parts,
             sections,
@@ -897,6 +912,7 @@ impl<'a> Builder<'a> {
                 id: part.id.value.clone(),
                 label: part.label.clone(),
                 title: part.title.clone(),
+                plan_heading: part.plan_heading.clone(),
                 owners,
                 owners_text,
                 notes: part.notes.clone(),
@@ -906,20 +922,25 @@ impl<'a> Builder<'a> {
                 topics,
             });
         }
-        // Children, in document order.
-        let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+        // Children, in document order; those the editors grouped apart from those the
+        // plan states.
+        let l = &self.labels;
+        let editorial = |label: &str| fill(&l.format.editorial, &[("label", label)]);
         for (i, p) in s.points().enumerate() {
-            if let Some(parent) = p
+            let Some(&parent) = p
                 .parent
                 .as_ref()
                 .and_then(|x| self.point_index.get(x.value.as_str()))
-            {
-                children.entry(*parent).or_default().push(i);
-                points[i].parent = Some(*parent);
+            else {
+                continue;
+            };
+            points[i].parent = Some(parent);
+            if p.parent_inferred {
+                points[i].parent_label = editorial(&l.field.parent);
+                points[parent].grouped.push(i);
+            } else {
+                points[parent].children.push(i);
             }
-        }
-        for (parent, list) in children {
-            points[parent].children = list;
         }
         (points, parts)
     }
@@ -952,9 +973,16 @@ impl<'a> Builder<'a> {
             action_phrase.push_str(&format::parenthesize(note, l));
         }
         let action_label = l.action.get(action).to_string();
-        let status_label = l.status.get(p.status).to_string();
+        let status_label = p.status.map(|s| l.status.get(s).to_string());
+        let parent_label = l.field.parent.clone();
+        let grouped_label = fill(&l.format.editorial, &[("label", &l.field.children)]);
+        let title = if p.titled {
+            p.topic.title.clone()
+        } else {
+            action_phrase.clone()
+        };
         let (owners, owners_text) = self.owners(&p.topic.owners);
-        let heading = self.heading(p.topic.title.clone(), p.id.value.clone(), 2);
+        let heading = self.heading(title.clone(), p.id.value.clone(), 2);
         let body = self.body(&p.topic.body);
         let mut topics = Vec::new();
         let mut n = 0;
@@ -975,7 +1003,8 @@ impl<'a> Builder<'a> {
         PointView {
             heading,
             id: p.id.value.clone(),
-            title: p.topic.title.clone(),
+            title,
+            titled: p.titled,
             part,
             targets,
             target_text,
@@ -985,14 +1014,17 @@ impl<'a> Builder<'a> {
             action: action.key().to_string(),
             action_label,
             action_phrase,
-            status: p.status.key().to_string(),
+            status: p.status.map(|s| s.key().to_string()),
             status_label,
             owners,
             owners_text,
             priority: self.priority(p.topic.priority),
             markers: self.markers(&p.topic.markers),
             parent: None,
+            parent_label,
             children: Vec::new(),
+            grouped: Vec::new(),
+            grouped_label,
             reasons,
             references: self.references(&p.topic.references),
             notes: p.topic.notes.clone(),

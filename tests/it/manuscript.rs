@@ -7,6 +7,10 @@ use crate::support::{code, diagnostics, root, run, temp_dir, text};
 /// targets, page ranges, dates, reference titles and file names, statutes, regions.
 pub const PLAN_PHRASES: &[&str] = &[
     "Sec01-01-01",
+    // The part headings as the plan writes them.
+    "【Mission04】 もしもマニュアル",
+    "【Mission05】 やってみよう！サイバー攻撃シミュレーション",
+    "【Information】 インフォメーション",
     "「中小企業向けサイバーセキュリティ対策の極意」の改訂（追補資料の作成）",
     "経営者、CISO",
     "MindManager 版（Download）",

@@ -146,7 +146,9 @@ fn shown_everywhere(v: &DocumentView) -> BTreeSet<String> {
     for p in &v.points {
         out.insert(p.title.clone());
         out.insert(p.action_phrase.clone());
-        out.insert(field(&l.field.status, &p.status_label));
+        if let Some(status) = &p.status_label {
+            out.insert(field(&l.field.status, status));
+        }
         if !p.owners_text.is_empty() {
             out.insert(field(&l.field.owners, &p.owners_text));
         }
@@ -158,10 +160,13 @@ fn shown_everywhere(v: &DocumentView) -> BTreeSet<String> {
             out.insert(l.field.reasons.clone());
         }
         if p.parent.is_some() {
-            out.insert(l.field.parent.clone());
+            out.insert(p.parent_label.clone());
         }
         if !p.children.is_empty() {
             out.insert(l.field.children.clone());
+        }
+        if !p.grouped.is_empty() {
+            out.insert(p.grouped_label.clone());
         }
         for t in &p.topics {
             out.insert(t.heading.text.clone());
@@ -196,6 +201,11 @@ fn shown_everywhere(v: &DocumentView) -> BTreeSet<String> {
         }
         if !r.cited_by.is_empty() {
             out.insert(l.field.cited_by.clone());
+        }
+    }
+    for part in &v.parts {
+        if let Some(h) = &part.plan_heading {
+            out.insert(field(&l.field.plan_heading, h));
         }
     }
     for m in &v.team {
@@ -352,7 +362,7 @@ fn english_manuscripts_get_english_labels_and_dates() {
         .replace("publisher = \"出版社\"", "publisher = \"A publisher\"")
         .replace("label = \"第1章\"", "label = \"Chapter 1\"");
     std::fs::write(m.join("supplement.toml"), main).expect("write");
-    let part = "[part]\nid = \"part1\"\nlabel = \"Part 1\"\ntitle = \"Basics\"\n\n[[point]]\nid = \"ch1-revise\"\ntitle = \"Update the terms\"\ntargets = [\"ch1\"]\npages = [\"4-5\"]\naction = \"revise\"\npriority = 5\nbody = \"Replace the old terms *now*.\"\n";
+    let part = "[part]\nid = \"part1\"\nlabel = \"Part 1\"\ntitle = \"Basics\"\n\n[[point]]\nid = \"ch1-revise\"\ntitle = \"Update the terms\"\ntargets = [\"ch1\"]\npages = [\"4-5\"]\naction = \"revise\"\nstatus = \"planned\"\npriority = 5\nbody = \"Replace the old terms *now*.\"\n";
     std::fs::write(m.join("parts/01-part1.toml"), part).expect("write");
     let out = crate::support::run(&work, &["build", "-m", "m", "-o", "o"]);
     assert_eq!(
@@ -392,4 +402,62 @@ fn english_manuscripts_get_english_labels_and_dates() {
         assert!(japanese.is_empty(), "{format}: Japanese text {japanese:?}");
     }
     assert!(html.contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn what_the_manuscript_does_not_give_is_not_shown() {
+    // Intent: a status the manuscript does not give is not printed (no "状態", no 予定) in
+    // any format, and the revision point table has no status column.
+    let checked = supplement::check(&root().join("examples/minimal")).expect("loads");
+    let view = checked.view.as_ref().expect("view");
+    assert!(!view.has_status && view.points.iter().all(|p| p.status.is_none()));
+    let o = render("examples/minimal");
+    let l = &o.view.labels;
+    for (format, text) in [
+        ("docx", &o.docx_text),
+        ("html", &o.html_text),
+        ("changelog", &o.changelog),
+    ] {
+        assert!(!text.contains(&l.field.status), "{format} shows a status");
+        assert!(!text.contains(&l.status.planned), "{format} invents 予定");
+    }
+}
+
+#[test]
+fn untitled_points_and_editorial_groupings_say_what_they_are() {
+    // Intent: a point without a title is headed by its place and action, which its meta
+    // line does not repeat; a grouping the editors drew is labelled as theirs everywhere.
+    let o = render("examples/full");
+    let p = o
+        .view
+        .points
+        .iter()
+        .find(|p| p.id == "appendix-add-to")
+        .expect("the untitled point");
+    assert!(!p.titled);
+    assert_eq!(p.heading.text, p.action_phrase);
+    let phrase = p.action_phrase.as_str();
+    let block = o
+        .changelog
+        .split(&format!("--- [appendix-add-to] {phrase}\n"))
+        .nth(1)
+        .expect("the point's block");
+    let meta = block.lines().next().unwrap_or_default();
+    assert!(!meta.contains(phrase), "the meta line repeats the heading: {meta}");
+    assert!(o.html.contains(&format!(">{phrase}</h3>")));
+    assert!(!o.html.contains(&format!("action-add-to\">{phrase}</span>")));
+    assert!(o.docx_text.lines().filter(|l| l.contains(phrase)).count() >= 2);
+    let grouped = &o
+        .view
+        .labels
+        .format
+        .editorial
+        .replace("{label}", &o.view.labels.field.parent);
+    for (format, text) in [
+        ("docx", &o.docx_text),
+        ("html", &o.html_text),
+        ("changelog", &o.changelog),
+    ] {
+        assert!(text.contains(grouped.as_str()), "{format}: no {grouped:?}");
+    }
 }

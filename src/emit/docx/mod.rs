@@ -577,17 +577,24 @@ impl Doc<'_> {
             self.text("Meta", &l.text.no_points);
             return;
         }
-        // 対象 | 頁 | 対応 | 題名 | 担当 | 状態: the target and page columns fit the
-        // book's ids (Information6-6) and ranges without breaking them.
-        let grid = self.grid(&[21, 15, 7, 36, 13, 8]);
-        let labels = [
+        // 対象 | 頁 | 対応 | 題名 | 担当 (| 状態, when any point gives one): the target and
+        // page columns fit the book's ids (Information6-6) and ranges without breaking them.
+        let weights: &[i32] = if v.has_status {
+            &[21, 15, 7, 36, 13, 8]
+        } else {
+            &[21, 15, 7, 44, 13]
+        };
+        let grid = self.grid(weights);
+        let mut labels = vec![
             l.field.target.as_str(),
             &l.field.pages,
             &l.field.action,
             &l.field.title,
             &l.field.owners,
-            &l.field.status,
         ];
+        if v.has_status {
+            labels.push(&l.field.status);
+        }
         let mut rows = Vec::with_capacity(v.points.len());
         for p in &v.points {
             let title = self
@@ -604,14 +611,18 @@ impl Doc<'_> {
             } else {
                 &p.owners_text
             };
-            rows.push(vec![
+            let mut row = vec![
                 self.cell_lines(&targets),
                 self.cell_lines(&pages),
                 self.cell_text(&p.action_label),
                 title,
                 self.cell_text(owners),
-                self.cell_text(&p.status_label),
-            ]);
+            ];
+            if v.has_status {
+                let status = p.status_label.as_deref().unwrap_or(&l.text.none);
+                row.push(self.cell_text(status));
+            }
+            rows.push(row);
         }
         self.table(&labels, &grid, rows);
     }
@@ -620,6 +631,10 @@ impl Doc<'_> {
         let v = self.view;
         let part = &v.parts[index];
         let l = &v.labels;
+        if let Some(h) = &part.plan_heading {
+            let line = self.field(&l.field.plan_heading, h);
+            self.text("Meta", &line);
+        }
         if !part.owners_text.is_empty() {
             let line = self.field(&l.field.owners, &part.owners_text);
             self.text("Meta", &line);
@@ -646,26 +661,40 @@ impl Doc<'_> {
         let v = self.view;
         let l = &v.labels;
         self.heading(&p.heading, false, true);
-        // The meta line: place and action, owners, priority and markers, status.
+        // The meta line: place and action (unless the heading is already that), owners,
+        // priority and markers, status — what the manuscript gives of them.
         let bar = &l.format.meta_separator;
-        let mut meta = self
-            .para("PointMeta")
-            .add_run(text_run(Run::new().bold(), &p.action_phrase));
+        let mut meta = self.para("PointMeta");
+        let mut first = true;
+        let sep = |m: Paragraph, first: &mut bool| {
+            let m = if *first {
+                m
+            } else {
+                m.add_run(text_run(Run::new(), bar))
+            };
+            *first = false;
+            m
+        };
+        if p.titled {
+            meta = sep(meta, &mut first).add_run(text_run(Run::new().bold(), &p.action_phrase));
+        }
         if !p.owners_text.is_empty() {
-            meta = meta.add_run(text_run(Run::new(), bar)).add_run(text_run(
+            meta = sep(meta, &mut first).add_run(text_run(
                 Run::new(),
                 &self.field(&l.field.owners, &p.owners_text),
             ));
         }
         if p.priority.is_some() || !p.markers.is_empty() {
-            meta = meta.add_run(text_run(Run::new(), bar));
+            meta = sep(meta, &mut first);
             meta = self.badges(meta, p.priority.as_ref(), &p.markers);
         }
-        meta = meta.add_run(text_run(Run::new(), bar)).add_run(text_run(
-            Run::new(),
-            &self.field(&l.field.status, &p.status_label),
-        ));
-        self.push(meta);
+        if let Some(status) = &p.status_label {
+            meta = sep(meta, &mut first)
+                .add_run(text_run(Run::new(), &self.field(&l.field.status, status)));
+        }
+        if !first {
+            self.push(meta);
+        }
         // The links line: reasons, the point above, the points below.
         let mut groups: Vec<(&str, Vec<(&Anchor, &str)>)> = Vec::new();
         if !p.reasons.is_empty() {
@@ -683,15 +712,19 @@ impl Doc<'_> {
         }
         if let Some(parent) = p.parent {
             let q = &v.points[parent];
-            groups.push((&l.field.parent, vec![(&q.heading.anchor, q.title.as_str())]));
+            groups.push((&p.parent_label, vec![(&q.heading.anchor, q.title.as_str())]));
         }
-        if !p.children.is_empty() {
-            let links = p
-                .children
-                .iter()
-                .map(|&c| (&v.points[c].heading.anchor, v.points[c].title.as_str()))
-                .collect();
-            groups.push((&l.field.children, links));
+        for (label, list) in [
+            (&l.field.children, &p.children),
+            (&p.grouped_label, &p.grouped),
+        ] {
+            if !list.is_empty() {
+                let links = list
+                    .iter()
+                    .map(|&c| (&v.points[c].heading.anchor, v.points[c].title.as_str()))
+                    .collect();
+                groups.push((label.as_str(), links));
+            }
         }
         if !groups.is_empty() {
             let mut line = self.para("PointMeta");
@@ -883,7 +916,12 @@ impl Doc<'_> {
                 p = self.badges(p, f.priority.as_ref(), &f.markers);
             }
             if let Some(note) = &f.note {
-                p = p.add_run(text_run(Run::new(), &format::parenthesize(note, &v.labels)));
+                // The note is the editors', not the plan's: it says so.
+                let note = self.field(&v.labels.field.editorial_note, note);
+                p = p.add_run(text_run(
+                    Run::new().style("MetaText"),
+                    &format::parenthesize(&note, &v.labels),
+                ));
             }
             self.push(p);
         }
