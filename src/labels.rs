@@ -25,6 +25,8 @@ pub struct Labels {
     pub status: ByStatus,
     /// Headings of the document's own sections.
     pub section: SectionLabels,
+    /// The 新旧対照表: whether and how it is shown, and its words.
+    pub comparison: ComparisonLabels,
     /// Names of fields.
     pub field: FieldLabels,
     /// Words and sentences.
@@ -101,6 +103,22 @@ pub struct SectionLabels {
     pub related: String,
     pub team: String,
     pub floating: String,
+}
+
+/// The 新旧対照表's settings and words (see labels.toml for each).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ComparisonLabels {
+    pub show: bool,
+    pub new_first: bool,
+    pub heading: String,
+    pub lead: String,
+    pub note: String,
+    pub new: String,
+    pub old: String,
+    pub added_passage: String,
+    pub removed_passage: String,
 }
 
 /// Names of fields (see labels.toml for each).

@@ -61,7 +61,7 @@ fn select_formats(list: &str) -> Result<Vec<&'static dyn Emitter>, String> {
     let mut chosen: Vec<&'static dyn Emitter> = Vec::new();
     for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         if name == "all" {
-            for e in emit::REGISTRY {
+            for e in emit::REGISTRY.iter().filter(|e| e.in_all()) {
                 if !chosen.iter().any(|c| c.name() == e.name()) {
                     chosen.push(*e);
                 }

@@ -5,7 +5,12 @@ use crate::emit::REGISTRY;
 /// Runs the command.
 pub(super) fn run() -> u8 {
     for emitter in REGISTRY {
-        println!("{:<10} {}", emitter.name(), emitter.description());
+        let note = if emitter.in_all() {
+            ""
+        } else {
+            " (only when asked for by name)"
+        };
+        println!("{:<13} {}{note}", emitter.name(), emitter.description());
     }
     super::EXIT_OK
 }

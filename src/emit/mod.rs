@@ -88,6 +88,12 @@ pub trait Emitter: Sync {
         Ok(())
     }
 
+    /// True when `--format all` (the default) builds this format; false for one built only
+    /// when asked for by name.
+    fn in_all(&self) -> bool {
+        true
+    }
+
     /// The templates (names under `styles/`) the emitter renders, so that `check` can
     /// render them when a manuscript overrides one: a template fails only when it runs.
     fn templates(&self) -> &'static [&'static str] {
@@ -103,9 +109,10 @@ pub trait Emitter: Sync {
     ) -> Result<Vec<OutputFile>, EmitError>;
 }
 
-/// Every built-in emitter, in the order `all` builds them.
+/// Every built-in emitter, in the order `all` builds them (those in it).
 pub static REGISTRY: &[&dyn Emitter] = &[
-    &docx::DocxEmitter,
+    &docx::DocxEmitter { redline: false },
+    &docx::DocxEmitter { redline: true },
     &html::HtmlEmitter,
     &changelog::Changelog,
 ];

@@ -91,6 +91,22 @@ pub fn owners(s: &Supplement, owners: &[Owner], labels: &Labels) -> Vec<String> 
         .collect()
 }
 
+/// Who holds the work now: members by name, a hand-over's receiver, unassigned as its
+/// label (for the author of a tracked change).
+pub fn current_owners(s: &Supplement, owners: &[Owner], labels: &Labels) -> Vec<String> {
+    let name = |id: &str| {
+        s.member(id)
+            .map_or_else(|| id.to_string(), |m| m.name.clone())
+    };
+    owners
+        .iter()
+        .map(|o| match o {
+            Owner::Member(id) | Owner::Handover { to: id, .. } => name(&id.value),
+            Owner::Unassigned(_) => labels.text.unassigned.clone(),
+        })
+        .collect()
+}
+
 /// A title in quotation marks (the nested form when the title holds the outer marks).
 pub fn quote(title: &str, labels: &Labels) -> String {
     let f = &labels.format;

@@ -12,6 +12,7 @@
 pub mod anchor;
 pub mod body;
 pub mod format;
+pub mod wording;
 
 use std::collections::HashMap;
 
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 pub use anchor::Anchor;
 pub use body::{Block, Body, Inline, LinkTarget};
+pub use wording::{Chunk, ChunkKind};
 
 use crate::labels::{fill, Labels};
 use crate::model::{self, RevisionPoint, Span, Supplement, Topic};
@@ -81,6 +83,9 @@ pub struct DocumentView {
     pub team: Vec<MemberView>,
     /// Topics of the plan that hang on no revision point.
     pub floating_topics: Vec<FloatingView>,
+    /// The 新旧対照表: every old and new wording side by side, when there is any and the
+    /// labels do not turn it off.
+    pub comparison: Option<ComparisonView>,
     /// Every body, by [`BodyId`].
     pub bodies: Vec<Body>,
     /// The labels the view was written with.
@@ -130,6 +135,8 @@ pub enum SectionKind {
     Purpose,
     /// The table of revision points.
     Points,
+    /// The 新旧対照表.
+    Comparison,
     /// A part (see `index`).
     Part,
     /// The references.
@@ -216,6 +223,38 @@ pub struct ReasonItemView {
     pub references: Vec<usize>,
 }
 
+/// The 新旧対照表 (comparison table of old and new wording).
+#[derive(Debug, Serialize)]
+pub struct ComparisonView {
+    /// Its heading (level 1, in the outline).
+    pub heading: Heading,
+    /// The line that introduces the table.
+    pub lead: String,
+    /// The note that says how changes are marked (（傍線部分は改正部分）).
+    pub note: String,
+    /// The new wording's column first (the common convention), else the old one's.
+    pub new_first: bool,
+    /// One row per revision point or topic with wording, in document order.
+    pub rows: Vec<ComparisonRow>,
+}
+
+/// One passage in the 新旧対照表.
+#[derive(Debug, Serialize)]
+pub struct ComparisonRow {
+    /// The revision point or topic the wording belongs to.
+    pub anchor: Anchor,
+    /// Its place in the book: target sections and pages.
+    pub place: String,
+    /// Its title (a topic's under its point's).
+    pub title: String,
+    /// The wording compared: removed chunks are the old text's changes, added the new's.
+    pub chunks: Vec<Chunk>,
+    /// True when there was no old wording (the old column says （新設）).
+    pub added_passage: bool,
+    /// True when there is no new wording (the new column says （削る）).
+    pub removed_passage: bool,
+}
+
 /// A priority marker as shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct PriorityView {
@@ -297,6 +336,11 @@ pub struct PointView {
     pub before: Option<String>,
     /// New wording.
     pub after: Option<String>,
+    /// The old and the new wording compared, when either is given.
+    pub wording: Option<Vec<Chunk>>,
+    /// Who made the wording change, for tracked changes: the current owners (a hand-over's
+    /// receiver), else the point's, else the unassigned label.
+    pub revision_author: String,
     /// The text.
     pub body: Option<BodyId>,
     /// Nested topics, depth first.
@@ -328,6 +372,11 @@ pub struct TopicView {
     pub before: Option<String>,
     /// New wording.
     pub after: Option<String>,
+    /// The old and the new wording compared, when either is given.
+    pub wording: Option<Vec<Chunk>>,
+    /// Who made the wording change, for tracked changes: the current owners (a hand-over's
+    /// receiver), else the point's, else the unassigned label.
+    pub revision_author: String,
     /// The text.
     pub body: Option<BodyId>,
 }
@@ -498,6 +547,8 @@ mod sections {
     pub const GENERAL: &str = "_general";
     /// 改訂箇所一覧.
     pub const POINTS: &str = "_points";
+    /// 新旧対照表.
+    pub const COMPARISON: &str = "_comparison";
     /// 参考文献.
     pub const REFERENCES: &str = "_references";
     /// 公開形式・関連資料.
@@ -588,6 +639,7 @@ impl<'a> Builder<'a> {
             self.anchor(anchor::reason(&r.id.value));
         }
         self.anchor(sections::POINTS.to_string());
+        self.anchor(sections::COMPARISON.to_string());
         for part in &s.parts {
             self.anchor(anchor::part(&part.id.value));
             for p in &part.points {
@@ -670,6 +722,16 @@ impl<'a> Builder<'a> {
         let names = format::owners(self.s, owners, &self.labels);
         let text = format::list(&names, &self.labels);
         (names, text)
+    }
+
+    /// The author of a tracked change: the current owners, else `fallback`, else the
+    /// unassigned label.
+    fn revision_author(&self, owners: &[model::Owner], fallback: Option<&str>) -> String {
+        let names = format::current_owners(self.s, owners, &self.labels);
+        if !names.is_empty() {
+            return format::list(&names, &self.labels);
+        }
+        fallback.map_or_else(|| self.labels.text.unassigned.clone(), str::to_string)
     }
 
     fn priority(&self, p: Option<u8>) -> Option<PriorityView> {
@@ -763,6 +825,7 @@ impl<'a> Builder<'a> {
         let (points, parts) = self.parts();
         let reasons = self.reasons(&points);
         let references = self.reference_views(&points);
+        let comparison = self.comparison(&points);
         let sections = self.sections();
 
         let forms: Vec<LinkView> = s.links.iter().map(link).collect();
@@ -805,6 +868,7 @@ impl<'a> Builder<'a> {
         let outline = self.outline(
             &parts,
             &points,
+            comparison.as_ref(),
             &purpose,
             !references.is_empty(),
             (!forms.is_empty() || !related.is_empty()).then_some(&related_heading),
@@ -837,6 +901,7 @@ impl<'a> Builder<'a> {
             related_heading,
             team,
             floating_topics,
+            comparison,
             bodies: self.bodies,
             labels: self.labels,
             unresolved_links: self.unresolved,
@@ -898,12 +963,14 @@ impl<'a> Builder<'a> {
             });
             let mut topics = Vec::new();
             let mut n = 0;
+            let author = self.revision_author(&part.owners, None);
             for t in &part.topics {
                 self.topics(
                     t,
                     1,
                     &mut n,
                     &|n| anchor::part_topic(&part.id.value, n),
+                    &author,
                     &mut topics,
                 );
             }
@@ -982,6 +1049,7 @@ impl<'a> Builder<'a> {
             action_phrase.clone()
         };
         let (owners, owners_text) = self.owners(&p.topic.owners);
+        let revision_author = self.revision_author(&p.topic.owners, None);
         let heading = self.heading(title.clone(), p.id.value.clone(), 2);
         let body = self.body(&p.topic.body);
         let mut topics = Vec::new();
@@ -992,6 +1060,7 @@ impl<'a> Builder<'a> {
                 1,
                 &mut n,
                 &|n| anchor::point_topic(&p.id.value, n),
+                &revision_author,
                 &mut topics,
             );
         }
@@ -1030,6 +1099,8 @@ impl<'a> Builder<'a> {
             notes: p.topic.notes.clone(),
             before: p.topic.before.clone(),
             after: p.topic.after.clone(),
+            wording: compare(p.topic.before.as_deref(), p.topic.after.as_deref()),
+            revision_author,
             body,
             topics,
         }
@@ -1043,6 +1114,7 @@ impl<'a> Builder<'a> {
         depth: usize,
         n: &mut usize,
         unnamed: &dyn Fn(usize) -> String,
+        author: &str,
         out: &mut Vec<TopicView>,
     ) {
         let mut stack = vec![(root, depth)];
@@ -1066,6 +1138,8 @@ impl<'a> Builder<'a> {
                 notes: t.notes.clone(),
                 before: t.before.clone(),
                 after: t.after.clone(),
+                wording: compare(t.before.as_deref(), t.after.as_deref()),
+                revision_author: self.revision_author(&t.owners, Some(author)),
                 body,
             });
             for child in t.topics.iter().rev() {
@@ -1112,6 +1186,62 @@ impl<'a> Builder<'a> {
             });
         }
         out
+    }
+
+    /// The 新旧対照表: a row for every point and topic with wording, in document order.
+    fn comparison(&mut self, points: &[PointView]) -> Option<ComparisonView> {
+        let l = &self.labels;
+        if !l.comparison.show {
+            return None;
+        }
+        let mut rows = Vec::new();
+        for p in points {
+            let row = |anchor: &Anchor,
+                       title: String,
+                       chunks: &Option<Vec<Chunk>>,
+                       before: &Option<String>,
+                       after: &Option<String>| {
+                chunks.as_ref().map(|chunks| ComparisonRow {
+                    anchor: anchor.clone(),
+                    place: p.place.clone(),
+                    title,
+                    chunks: chunks.clone(),
+                    added_passage: before.as_deref().unwrap_or_default().is_empty(),
+                    removed_passage: after.as_deref().unwrap_or_default().is_empty(),
+                })
+            };
+            rows.extend(row(
+                &p.heading.anchor,
+                p.title.clone(),
+                &p.wording,
+                &p.before,
+                &p.after,
+            ));
+            for t in &p.topics {
+                let title = format!("{}{}{}", p.title, l.format.meta_separator, t.heading.text);
+                rows.extend(row(
+                    &t.heading.anchor,
+                    title,
+                    &t.wording,
+                    &t.before,
+                    &t.after,
+                ));
+            }
+        }
+        if rows.is_empty() {
+            return None;
+        }
+        let heading = l.comparison.heading.clone();
+        let lead = fill(&l.comparison.lead, &[("book", &self.s.base_book.title)]);
+        let note = l.comparison.note.clone();
+        let new_first = l.comparison.new_first;
+        Some(ComparisonView {
+            heading: self.heading(heading, sections::COMPARISON.into(), 1),
+            lead,
+            note,
+            new_first,
+            rows,
+        })
     }
 
     fn reference_views(&mut self, points: &[PointView]) -> Vec<ReferenceView> {
@@ -1184,6 +1314,7 @@ impl<'a> Builder<'a> {
         &mut self,
         parts: &[PartView],
         points: &[PointView],
+        comparison: Option<&ComparisonView>,
         purpose: &PurposeView,
         references: bool,
         forms: Option<&Option<Heading>>,
@@ -1225,6 +1356,14 @@ impl<'a> Builder<'a> {
             &l.section.points,
             sections::POINTS,
         ));
+        if let Some(c) = comparison {
+            out.push(OutlineEntry {
+                kind: SectionKind::Comparison,
+                index: None,
+                heading: c.heading.clone(),
+                children: Vec::new(),
+            });
+        }
         for (i, part) in parts.iter().enumerate() {
             out.push(OutlineEntry {
                 kind: SectionKind::Part,
@@ -1269,6 +1408,17 @@ impl<'a> Builder<'a> {
         }
         out
     }
+}
+
+/// The wording compared, when either side is given.
+fn compare(before: Option<&str>, after: Option<&str>) -> Option<Vec<Chunk>> {
+    if before.is_none() && after.is_none() {
+        return None;
+    }
+    Some(wording::diff(
+        before.unwrap_or_default(),
+        after.unwrap_or_default(),
+    ))
 }
 
 fn link(l: &model::DocumentLink) -> LinkView {

@@ -48,7 +48,15 @@ fn markup_in_every_text_field_comes_out_inert() {
     // With no raw <script or <img anywhere, the payload's presence as text (after
     // unescaping) shows that every field was escaped, whichever entity form was used.
     let payload = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
-    let as_text = unescape(&html);
+    // The wording comparison marks changes with our own <ins>/<del>: take them out so that
+    // each field reads as one string.
+    let as_text = unescape(
+        &html
+            .replace("<ins>", "")
+            .replace("</ins>", "")
+            .replace("<del>", "")
+            .replace("</del>", ""),
+    );
     for field in [
         "題名",
         "副題",

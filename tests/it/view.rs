@@ -443,7 +443,10 @@ fn untitled_points_and_editorial_groupings_say_what_they_are() {
         .nth(1)
         .expect("the point's block");
     let meta = block.lines().next().unwrap_or_default();
-    assert!(!meta.contains(phrase), "the meta line repeats the heading: {meta}");
+    assert!(
+        !meta.contains(phrase),
+        "the meta line repeats the heading: {meta}"
+    );
     assert!(o.html.contains(&format!(">{phrase}</h3>")));
     assert!(!o.html.contains(&format!("action-add-to\">{phrase}</span>")));
     assert!(o.docx_text.lines().filter(|l| l.contains(phrase)).count() >= 2);

@@ -27,24 +27,40 @@ use super::{EmitError, Emitter, OutputFile, RenderOptions};
 use crate::labels::fill;
 use crate::styles::Styles;
 use crate::view::{
-    format, Anchor, DocumentView, Heading, LinkTarget, OutlineEntry, PointView, SectionKind,
-    TopicView,
+    format, Anchor, Chunk, ChunkKind, DocumentView, Heading, LinkTarget, OutlineEntry, PointView,
+    SectionKind, TopicView,
 };
 
-/// Word document.
-pub struct DocxEmitter;
+/// Word document; with `redline`, the tracked-changes edition.
+pub struct DocxEmitter {
+    /// Every old and new wording as one paragraph of tracked changes (`w:del` / `w:ins`)
+    /// that Word's and LibreOffice's review tools accept or reject, instead of side by side.
+    pub redline: bool,
+}
 
 impl Emitter for DocxEmitter {
     fn name(&self) -> &'static str {
-        "docx"
+        if self.redline {
+            "docx-redline"
+        } else {
+            "docx"
+        }
     }
 
     fn description(&self) -> &'static str {
-        "Word document (.docx): title page, contents, history, revision points, references"
+        if self.redline {
+            "Word document with every wording change as a tracked change (.redline.docx)"
+        } else {
+            "Word document (.docx): title page, contents, history, revision points, references"
+        }
     }
 
     fn check_styles(&self, styles: &Styles) -> Result<(), EmitError> {
         Sheet::from_styles(styles).map(|_| ())
+    }
+
+    fn in_all(&self) -> bool {
+        !self.redline
     }
 
     fn render(
@@ -54,9 +70,14 @@ impl Emitter for DocxEmitter {
         options: &RenderOptions,
     ) -> Result<Vec<OutputFile>, EmitError> {
         let sheet = Sheet::from_styles(styles)?;
+        let name = if self.redline {
+            format!("{}.redline.docx", view.id)
+        } else {
+            format!("{}.docx", view.id)
+        };
         Ok(vec![OutputFile {
-            name: format!("{}.docx", view.id),
-            bytes: render(view, &sheet, options)?,
+            name,
+            bytes: render(view, &sheet, options, self.redline)?,
         }])
     }
 }
@@ -70,11 +91,12 @@ impl From<repair::RepairError> for EmitError {
 /// Abstract numbering of the headings, when the sheet numbers them.
 const HEADING_NUMBERING: usize = 4;
 
-/// Renders the document to DOCX bytes.
+/// Renders the document to DOCX bytes (the tracked-changes edition with `redline`).
 pub fn render(
     view: &DocumentView,
     sheet: &Sheet,
     options: &RenderOptions,
+    redline: bool,
 ) -> Result<Vec<u8>, EmitError> {
     let mut doc = Doc {
         view,
@@ -84,6 +106,8 @@ pub fn render(
         numberings: Vec::new(),
         quote_depth: 0,
         failed: None,
+        redline,
+        date: timestamp(view, options),
     };
     doc.title_page();
     doc.contents();
@@ -182,6 +206,10 @@ pub struct Doc<'a> {
     quote_depth: usize,
     /// The first repair that failed (reported when the document is done).
     failed: Option<repair::RepairError>,
+    /// The tracked-changes edition.
+    redline: bool,
+    /// The document's date (W3CDTF), for tracked changes.
+    date: String,
 }
 
 impl Doc<'_> {
@@ -210,6 +238,9 @@ impl Doc<'_> {
     fn append(&mut self, xml: &[u8], table: bool) {
         let repaired = if table {
             repair::header_rows(xml).and_then(|(x, _)| repair::schema(&x))
+        } else if self.redline {
+            let ids = &mut self.ids;
+            repair::revision_ids(xml, &mut || ids.revision()).and_then(|(x, _)| repair::schema(&x))
         } else {
             repair::schema(xml)
         };
@@ -302,6 +333,9 @@ impl Doc<'_> {
         self.push(p);
         let mut entries: Vec<(u8, &Heading)> = Vec::new();
         for e in &v.outline {
+            if self.redline && e.kind == SectionKind::Comparison {
+                continue;
+            }
             entries.push((1, &e.heading));
             entries.extend(e.children.iter().map(|c| (2, c)));
         }
@@ -328,6 +362,10 @@ impl Doc<'_> {
 
     fn section(&mut self, entry: &OutlineEntry) {
         let v = self.view;
+        if self.redline && entry.kind == SectionKind::Comparison {
+            // The tracked changes are the comparison in this edition.
+            return;
+        }
         let page_break = match entry.kind {
             SectionKind::Part => entry.index.is_some_and(|i| !v.parts[i].points.is_empty()),
             SectionKind::Team | SectionKind::Floating => false,
@@ -338,6 +376,7 @@ impl Doc<'_> {
             SectionKind::History => self.history(),
             SectionKind::Purpose => self.purpose(),
             SectionKind::Points => self.points_table(),
+            SectionKind::Comparison => self.comparison(),
             SectionKind::Part => {
                 if let Some(i) = entry.index {
                     self.part(i);
@@ -742,7 +781,7 @@ impl Doc<'_> {
             }
             self.push(line);
         }
-        self.wording(&p.notes, p.before.as_deref(), p.after.as_deref());
+        self.wording(&p.notes, p.wording.as_deref(), &p.revision_author);
         self.blocks(v.body(p.body), 0);
         self.cites(&p.references, true);
         for t in &p.topics {
@@ -770,19 +809,123 @@ impl Doc<'_> {
     }
 
     /// Notes on what changes, and the old and new wording side by side.
-    fn wording(&mut self, notes: &[String], before: Option<&str>, after: Option<&str>) {
+    /// Notes on what changes, and the old and new wording: side by side with the changes
+    /// underlined, or (in the tracked-changes edition) one paragraph of tracked changes.
+    fn wording(&mut self, notes: &[String], chunks: Option<&[Chunk]>, author: &str) {
         let l = &self.view.labels;
         for n in notes {
             self.text("Meta", &fill(&l.format.note, &[("text", n)]));
         }
-        if before.is_some() || after.is_some() {
-            let grid = self.grid(&[50, 50]);
-            let row = vec![
-                self.cell_text(before.unwrap_or_default()),
-                self.cell_text(after.unwrap_or_default()),
-            ];
-            self.table(&[&l.field.before, &l.field.after], &grid, vec![row]);
+        let Some(chunks) = chunks else {
+            return;
+        };
+        if self.redline {
+            let mut p = self.para_unstyled();
+            for c in chunks {
+                p = match c.kind {
+                    ChunkKind::Same => p.add_run(text_run(Run::new(), &c.text)),
+                    ChunkKind::Removed => p.add_delete(
+                        docx_rs::Delete::new()
+                            .author(author)
+                            .date(&self.date)
+                            .add_run(Run::new().add_delete_text(c.text.replace('\n', " "))),
+                    ),
+                    ChunkKind::Added => p.add_insert(
+                        docx_rs::Insert::new(text_run(Run::new(), &c.text))
+                            .author(author)
+                            .date(&self.date),
+                    ),
+                };
+            }
+            self.push(p);
+            return;
         }
+        let grid = self.grid(&[50, 50]);
+        let old = self.side(chunks, ChunkKind::Removed, None);
+        let new = self.side(chunks, ChunkKind::Added, None);
+        self.table(
+            &[&l.field.before, &l.field.after],
+            &grid,
+            vec![vec![old, new]],
+        );
+    }
+
+    /// One side of a comparison as a table paragraph: the unchanged text plain and this
+    /// side's changes underlined; `empty` is written when the side has no text at all.
+    fn side(&mut self, chunks: &[Chunk], changed: ChunkKind, empty: Option<&str>) -> Paragraph {
+        let mut p = self.para("TableText");
+        let mut any = false;
+        for c in chunks
+            .iter()
+            .filter(|c| c.kind == ChunkKind::Same || c.kind == changed)
+        {
+            let run = if c.kind == changed {
+                Run::new().underline("single")
+            } else {
+                Run::new()
+            };
+            any |= !c.text.is_empty();
+            p = p.add_run(text_run(run, &c.text));
+        }
+        match empty {
+            Some(word) if !any => p.add_run(text_run(Run::new(), word)),
+            _ => p,
+        }
+    }
+
+    /// The 新旧対照表: the lead-in, the note right-aligned, and a table with a row naming
+    /// each passage's place and title, then its new and old wording.
+    fn comparison(&mut self) {
+        let v = self.view;
+        let Some(c) = &v.comparison else {
+            return;
+        };
+        let l = &v.labels.comparison;
+        self.text("Normal", &c.lead);
+        let note = self
+            .para("ComparisonNote")
+            .add_run(text_run(Run::new(), &c.note));
+        self.push(note);
+        let grid = self.grid(&[50, 50]);
+        let (first, second) = if c.new_first {
+            (&l.new, &l.old)
+        } else {
+            (&l.old, &l.new)
+        };
+        let header = [first.as_str(), second.as_str()]
+            .iter()
+            .zip(&grid)
+            .map(|(t, w)| {
+                let p = self.para("TableHeader").add_run(text_run(Run::new(), t));
+                self.cell(p, *w, true)
+            })
+            .collect();
+        let mut rows = vec![TableRow::new(header).cant_split()];
+        for row in &c.rows {
+            let title = format!(
+                "{}{}{}",
+                row.place, v.labels.format.meta_separator, row.title
+            );
+            let p = self
+                .para("TableHeader")
+                .add_hyperlink(self.anchor_link(&row.anchor, &title));
+            let merged = self.cell(p, grid[0] + grid[1], false).grid_span(2);
+            rows.push(TableRow::new(vec![merged]).cant_split());
+            let removed = (row.removed_passage).then_some(l.removed_passage.as_str());
+            let added = (row.added_passage).then_some(l.added_passage.as_str());
+            let new = self.side(&row.chunks, ChunkKind::Added, removed);
+            let old = self.side(&row.chunks, ChunkKind::Removed, added);
+            let (a, b) = if c.new_first { (new, old) } else { (old, new) };
+            rows.push(
+                TableRow::new(vec![
+                    self.cell(a, grid[0], false),
+                    self.cell(b, grid[1], false),
+                ])
+                .cant_split(),
+            );
+        }
+        let t = self.grid_table(rows, grid);
+        self.push_table(t);
     }
 
     fn topic(&mut self, t: &TopicView) {
@@ -803,7 +946,7 @@ impl Doc<'_> {
             }
             self.push(meta);
         }
-        self.wording(&t.notes, t.before.as_deref(), t.after.as_deref());
+        self.wording(&t.notes, t.wording.as_deref(), &t.revision_author);
         self.blocks(v.body(t.body), 0);
         self.cites(&t.references, true);
     }

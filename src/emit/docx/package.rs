@@ -7,11 +7,12 @@ use std::io::{Cursor, Write};
 use crate::emit::markup::escape;
 use crate::emit::EmitError;
 
-/// Every id in the package, given in document order: bookmarks, hyperlink relationships,
-/// paragraph ids and list instances (tracked changes will take their ids from here too).
+/// Every id in the package, given in document order: bookmarks and tracked changes (one
+/// sequence: Word wants annotation ids unique across both), hyperlink relationships,
+/// paragraph ids and list instances.
 #[derive(Debug, Default)]
 pub struct Ids {
-    bookmark: usize,
+    annotation: usize,
     paragraph: u32,
     list: usize,
     /// External links: (relationship id, address), in order of first use.
@@ -25,8 +26,14 @@ const FIRST_LIST: usize = 10;
 impl Ids {
     /// A new bookmark id.
     pub fn bookmark(&mut self) -> usize {
-        self.bookmark += 1;
-        self.bookmark
+        self.annotation += 1;
+        self.annotation
+    }
+
+    /// A new revision id (`w:ins`, `w:del`), never the id of a bookmark.
+    pub fn revision(&mut self) -> usize {
+        self.annotation += 1;
+        self.annotation
     }
 
     /// A new `w14:paraId` (8 hex digits, below 0x80000000 as Word requires).
@@ -492,6 +499,11 @@ mod tests {
         assert_eq!(ids.link("https://a"), "rIdLink1");
         assert_eq!(ids.link("https://b"), "rIdLink2");
         assert_eq!(ids.link("https://a"), "rIdLink1");
+        assert_eq!(
+            ids.revision(),
+            3,
+            "revisions and bookmarks share one sequence"
+        );
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //!   justified body text (`w:jc`), which docx-rs cannot put in `w:docDefaults`.
 //! - [`style_extras`]: run properties docx-rs cannot express (the emphasis mark `w:em`)
 //!   added to named styles.
+//! - [`revision_ids`]: tracked changes numbered from the package's one allocator (docx-rs
+//!   takes `w:ins` / `w:del` ids from a process-wide counter, which would collide with
+//!   bookmarks and differ from run to run).
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, Writer};
@@ -594,9 +597,77 @@ pub fn style_extras(styles: &[u8], extras: &[StyleExtra<'_>]) -> Result<Vec<u8>>
     Ok(out)
 }
 
+/// Gives every `w:ins` and `w:del` a fresh id from `next`. Returns the repaired XML and
+/// the number of revisions; an `w:ins` or `w:del` without an id fails.
+pub fn revision_ids(xml: &[u8], next: &mut dyn FnMut() -> usize) -> Result<(Vec<u8>, usize)> {
+    const PASS: &str = "revision_ids";
+    let mut reader = Reader::from_reader(xml);
+    let mut out = Vec::with_capacity(xml.len() + 16);
+    let mut count = 0;
+    loop {
+        let event = reader.read_event().map_err(xml_error(PASS))?;
+        let renumber = |e: &BytesStart<'_>, id: usize| -> Result<BytesStart<'static>> {
+            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+            let mut fixed = BytesStart::new(name);
+            let mut found = false;
+            for a in e.attributes().flatten() {
+                if a.key.as_ref() == b"w:id" {
+                    fixed.push_attribute(("w:id", id.to_string().as_str()));
+                    found = true;
+                } else {
+                    fixed.push_attribute(a);
+                }
+            }
+            if found {
+                Ok(fixed)
+            } else {
+                Err(RepairError::Missing {
+                    pass: PASS,
+                    what: "the w:id of a tracked change".into(),
+                })
+            }
+        };
+        match &event {
+            Event::Start(e) | Event::Empty(e)
+                if matches!(e.name().as_ref(), b"w:ins" | b"w:del") =>
+            {
+                count += 1;
+                let fixed = renumber(e, next())?;
+                let event = if matches!(event, Event::Start(_)) {
+                    Event::Start(fixed)
+                } else {
+                    Event::Empty(fixed)
+                };
+                put(event, &mut out);
+            }
+            Event::Eof => return Ok((out, count)),
+            _ => put(event, &mut out),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn revisions_take_ids_from_the_allocator() {
+        // Intent: docx-rs's counter ids are replaced in document order; other elements'
+        // w:id (bookmarks) are untouched; a revision without an id fails.
+        let xml = br#"<w:p><w:bookmarkStart w:id="7" w:name="a"/><w:del w:id="912" w:author="x"><w:r/></w:del><w:ins w:id="913" w:author="x"><w:r/></w:ins></w:p>"#;
+        let mut n = 100;
+        let (out, count) = revision_ids(xml, &mut || {
+            n += 1;
+            n
+        })
+        .unwrap();
+        assert_eq!(count, 2);
+        assert_eq!(
+            s(out),
+            r#"<w:p><w:bookmarkStart w:id="7" w:name="a"/><w:del w:id="101" w:author="x"><w:r/></w:del><w:ins w:id="102" w:author="x"><w:r/></w:ins></w:p>"#
+        );
+        assert!(revision_ids(b"<w:ins/>", &mut || 1).is_err());
+    }
 
     fn s(bytes: Vec<u8>) -> String {
         String::from_utf8(bytes).unwrap()

@@ -124,6 +124,7 @@ pub fn styles(sheet: &Sheet) -> Styles {
             .color(&c.muted)
             .align(AlignmentType::Center)
             .line_spacing(tight(120.0, 6.0)),
+        paragraph("ComparisonNote", "Comparison Note").align(AlignmentType::Right),
         paragraph("TitleMeta", "Title Meta")
             .align(AlignmentType::Center)
             .color(&c.text),
