@@ -95,7 +95,7 @@ impl<'a> Validator<'a> {
 
     fn sections(&mut self) {
         let s = self.s;
-        let book_pages = s.base_book.pages.value;
+        let book_pages = s.base_book.pages.as_ref().map_or(0, |p| p.value);
         let part_ids: Vec<&str> = s.parts.iter().map(|p| p.id.value.as_str()).collect();
         let known_parts: HashSet<&str> = part_ids.iter().copied().collect();
         for section in &s.base_book.sections {
@@ -266,7 +266,7 @@ impl<'a> Validator<'a> {
 
     fn parts(&mut self) {
         let s = self.s;
-        let book_pages = s.base_book.pages.value;
+        let book_pages = s.base_book.pages.as_ref().map_or(0, |p| p.value);
         let section_ids: Vec<&str> = s
             .base_book
             .sections

@@ -61,7 +61,7 @@ pub(super) fn lower(
             publisher: b.publisher.into_inner(),
             edition: b.edition.map(Spanned::into_inner),
             published: b.published.as_ref().and_then(|d| l.date(d)),
-            pages: l.page_count(&b.pages),
+            pages: b.pages.as_ref().map(|p| l.page_count(p)),
             pages_approximate: b.pages_approximate,
             sections: b
                 .section

@@ -70,7 +70,7 @@ pub struct RawBaseBook {
     pub publisher: Str,
     pub edition: Option<Str>,
     pub published: Option<Str>,
-    pub pages: Spanned<i64>,
+    pub pages: Option<Spanned<i64>>,
     #[serde(default)]
     pub pages_approximate: bool,
     #[serde(default)]

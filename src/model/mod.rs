@@ -217,8 +217,8 @@ pub struct BaseBook {
     pub edition: Option<String>,
     /// First publication date.
     pub published: Option<Located<PartialDate>>,
-    /// Number of pages.
-    pub pages: Located<u32>,
+    /// Number of pages, when known.
+    pub pages: Option<Located<u32>>,
     /// Whether `pages` is an approximate figure ("about 190 pages").
     pub pages_approximate: bool,
     /// The sections that revisions point at, with their page ranges.

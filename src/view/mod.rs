@@ -173,8 +173,8 @@ pub struct BookView {
     pub edition: Option<String>,
     /// Publication date, when given.
     pub published: Option<DateView>,
-    /// Its length, e.g. 約190ページ.
-    pub pages: String,
+    /// Its length, e.g. 約190ページ, when the manuscript gives it.
+    pub pages: Option<String>,
     /// All of it in one line: 「title」（publisher、edition、date、pages）.
     pub summary: String,
 }
@@ -912,11 +912,14 @@ impl<'a> Builder<'a> {
         let b = &self.s.base_book;
         let l = &self.labels;
         let published = b.published.as_ref().map(|d| self.date(d.value));
-        let pages = format::book_pages(b.pages.value, b.pages_approximate, l);
+        let pages = b
+            .pages
+            .as_ref()
+            .map(|p| format::book_pages(p.value, b.pages_approximate, l));
         let mut facts = vec![b.publisher.clone()];
         facts.extend(b.edition.clone());
         facts.extend(published.as_ref().map(|d| d.text.clone()));
-        facts.push(pages.clone());
+        facts.extend(pages.clone());
         facts.retain(|f| !f.is_empty());
         let summary = format!(
             "{}{}",

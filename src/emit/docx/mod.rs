@@ -548,12 +548,15 @@ impl Doc<'_> {
         let num = self.new_list(false, 0, 1);
         for &i in points {
             let p = &v.points[i];
-            let place = format::parenthesize(&p.action_phrase, &v.labels);
-            let para = self
+            let mut para = self
                 .para("ListParagraph")
                 .numbering(NumberingId::new(num), IndentLevel::new(0))
-                .add_hyperlink(self.anchor_link(&p.heading.anchor, &p.title))
-                .add_run(text_run(Run::new().style("MetaText"), &place));
+                .add_hyperlink(self.anchor_link(&p.heading.anchor, &p.title));
+            // An untitled point's title is its place already.
+            if p.titled {
+                let place = format::parenthesize(&p.action_phrase, &v.labels);
+                para = para.add_run(text_run(Run::new().style("MetaText"), &place));
+            }
             self.push(para);
         }
     }
