@@ -186,6 +186,27 @@ impl Sources {
         (line + 1, col + 1)
     }
 
+    /// The span from line `line`, column `column` (1-based, columns in characters) to the
+    /// end of that line, in the file shown as `name` (or whose path ends with it).
+    pub fn span_at(&self, name: &str, line: usize, column: usize) -> Option<Span> {
+        let (id, file) = self
+            .iter()
+            .find(|(_, f)| f.name == name || (!name.is_empty() && f.path.ends_with(name)))?;
+        let start_of_line = *file.line_starts.get(line.checked_sub(1)?)?;
+        let rest = file.text.get(start_of_line..)?;
+        let line_len = rest.find('\n').unwrap_or(rest.len());
+        let start = start_of_line
+            + rest[..line_len]
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(line_len, |(i, _)| i);
+        Some(Span {
+            file: id,
+            start,
+            end: (start_of_line + line_len).max(start),
+        })
+    }
+
     /// The file name shown for a span.
     pub fn name(&self, span: Span) -> &str {
         self.get(span.file).map_or("<unknown>", |f| f.name.as_str())

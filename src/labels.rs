@@ -4,6 +4,7 @@
 //! The structure is typed, so that a misspelt key in an override is an error and the
 //! code cannot ask for a label that does not exist. Templates receive it as `labels`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Action, Status};
@@ -14,7 +15,7 @@ pub const JAPANESE: &str = include_str!("../styles/labels.toml");
 pub const ENGLISH: &str = include_str!("../styles/labels.en.toml");
 
 /// Every reader-facing word and pattern, by concept.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Labels {
     /// What a revision does, on its own.
@@ -36,7 +37,7 @@ pub struct Labels {
 }
 
 /// One label per action keyword.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct ByAction {
@@ -64,7 +65,7 @@ impl ByAction {
 }
 
 /// One label per status keyword.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct ByStatus {
@@ -87,7 +88,7 @@ impl ByStatus {
 }
 
 /// Headings of the document's own sections (see labels.toml for each).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct SectionLabels {
@@ -106,7 +107,7 @@ pub struct SectionLabels {
 }
 
 /// The 新旧対照表's settings and words (see labels.toml for each).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct ComparisonLabels {
@@ -122,7 +123,7 @@ pub struct ComparisonLabels {
 }
 
 /// Names of fields (see labels.toml for each).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct FieldLabels {
@@ -148,11 +149,13 @@ pub struct FieldLabels {
     pub author: String,
     pub file: String,
     pub plan_heading: String,
+    pub part: String,
+    pub priority: String,
     pub editorial_note: String,
 }
 
 /// Words and sentences (see labels.toml for each).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct TextLabels {
@@ -174,7 +177,7 @@ pub struct TextLabels {
 }
 
 /// Patterns for values (see labels.toml for the names each one takes).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct FormatLabels {

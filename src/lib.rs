@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod emit;
+pub mod external;
 pub mod labels;
 pub mod load;
 pub mod model;
@@ -87,6 +88,65 @@ pub fn check_templates(checked: &Checked) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The handshake with every external emitter the manuscript declares (`[emitters.NAME]`):
+/// a program that is missing, fails, or speaks another protocol version is an error located
+/// at its declaration, found by `check` before a build needs it.
+pub fn check_emitters(checked: &Checked, manuscript: &std::path::Path) -> Vec<Diagnostic> {
+    let Some(model) = &checked.supplement else {
+        return Vec::new();
+    };
+    model
+        .emitters
+        .iter()
+        .filter_map(|d| {
+            let emitter =
+                external::ExternalEmitter::resolve(&d.name.value, &model.emitters, manuscript, manuscript)?;
+            let e = emitter.handshake().err()?;
+            Some(
+                Diagnostic::error("external-emitter", d.name.span, e.to_string()).with_hint(
+                    "install the emitter or fix `command`; `PROGRAM --supplement-protocol` must print the protocol versions it speaks",
+                ),
+            )
+        })
+        .collect()
+}
+
+/// What an external emitter printed as diagnostics: those that name a manuscript file and
+/// line, located there (code `external-emitter`), and the rest as lines of text
+/// (`warning: NAME: …`).
+pub fn external_diagnostics(
+    sources: &Sources,
+    name: &str,
+    diagnostics: &[external::ExternalDiagnostic],
+) -> (Vec<Diagnostic>, Vec<String>) {
+    let mut located = Vec::new();
+    let mut plain = Vec::new();
+    for d in diagnostics {
+        let span = d
+            .file
+            .as_deref()
+            .and_then(|f| sources.span_at(f, d.line.unwrap_or(1), d.column.unwrap_or(1)));
+        let code = d
+            .code
+            .as_deref()
+            .map(|c| format!("[{c}] "))
+            .unwrap_or_default();
+        let message = format!("{name}: {code}{}", d.message);
+        let warning = d.severity == "warning";
+        match span {
+            Some(span) if warning => {
+                located.push(Diagnostic::warning("external-emitter", span, message))
+            }
+            Some(span) => located.push(Diagnostic::error("external-emitter", span, message)),
+            None => plain.push(format!(
+                "{}: {message}",
+                if warning { "warning" } else { "error" }
+            )),
+        }
+    }
+    (located, plain)
+}
+
 /// An emitter's failure to use a style file as a diagnostic at the manuscript's override
 /// of that file (at the line, when known). `None` when the file is not overridden: a
 /// built-in style that fails is a bug of the program, not of the manuscript.
@@ -98,7 +158,7 @@ pub fn style_diagnostic(
     let (name, line) = match e {
         emit::EmitError::Template { name, line, .. }
         | emit::EmitError::Style { name, line, .. } => (name.as_str(), *line),
-        emit::EmitError::Other(_) => return None,
+        emit::EmitError::Other(_) | emit::EmitError::External { .. } => return None,
     };
     let suffix = format!("{}/{name}", load::STYLES_DIR);
     let (file, source) = sources.iter().find(|(_, f)| f.path.ends_with(&suffix))?;

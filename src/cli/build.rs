@@ -2,13 +2,14 @@
 //! files atomically. Nothing is written unless every format rendered.
 
 use crate::emit::{self, Emitter, RenderOptions};
+use crate::external::ExternalEmitter;
 
 use super::{fail, report, write, BuildArgs, EXIT_MANUSCRIPT, EXIT_OK, EXIT_USAGE};
 
 /// Runs the command.
 pub(super) fn run(args: &BuildArgs) -> u8 {
-    let emitters = match select_formats(&args.format) {
-        Ok(emitters) => emitters,
+    let chosen = match select_formats(&args.format) {
+        Ok(chosen) => chosen,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_USAGE;
@@ -29,22 +30,72 @@ pub(super) fn run(args: &BuildArgs) -> u8 {
         eprintln!("error: build stopped; nothing was written");
         return EXIT_MANUSCRIPT;
     }
-    let Some(view) = &checked.view else {
+    let (Some(view), Some(model)) = (&checked.view, &checked.supplement) else {
         return EXIT_MANUSCRIPT;
     };
+    // Names that are not built in are external emitters: the manuscript's, else on PATH.
+    let mut externals: Vec<ExternalEmitter> = Vec::new();
+    for format in &chosen {
+        if let Format::External(name) = format {
+            match ExternalEmitter::resolve(
+                name,
+                &model.emitters,
+                &args.common.manuscript,
+                &args.out,
+            ) {
+                Some(e) => externals.push(e),
+                None => {
+                    let names: Vec<&str> = emit::REGISTRY.iter().map(|e| e.name()).collect();
+                    let hint = crate::diagnostics::did_you_mean(name, names.iter().copied())
+                        .map(|h| format!(" ({h})"))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "error: unknown format {name:?}{hint}: not built in ({}, all), not declared under [emitters.{name}] in supplement.toml, and no {}{name} on PATH",
+                        available(),
+                        crate::external::PREFIX
+                    );
+                    return EXIT_USAGE;
+                }
+            }
+        }
+    }
+    let mut next_external = externals.iter();
+    let emitters: Vec<&dyn Emitter> = chosen
+        .iter()
+        .filter_map(|f| match f {
+            Format::BuiltIn(e) => Some(*e),
+            Format::External(_) => next_external.next().map(|e| e as &dyn Emitter),
+        })
+        .collect();
 
     let files = match emit::render_all(&emitters, view, &checked.styles, &options) {
         Ok(files) => files,
         Err((name, e)) => {
             // A style override that fails is the manuscript's error, located like any other.
-            match crate::style_diagnostic(&checked.sources, name, &e) {
+            match crate::style_diagnostic(&checked.sources, &name, &e) {
                 Some(d) => super::print_diagnostics(&[d], &checked.sources, &args.common),
-                None => eprintln!("error: {name} output failed: {e}"),
+                None => match &e {
+                    emit::EmitError::External { diagnostics, .. } => {
+                        eprintln!("error: {e}");
+                        show_external(&name, diagnostics, &[], &checked.sources, &args.common);
+                    }
+                    _ => eprintln!("error: {name} output failed: {e}"),
+                },
             }
             eprintln!("error: build stopped; nothing was written");
             return EXIT_MANUSCRIPT;
         }
     };
+    for e in &externals {
+        let (diagnostics, lines) = e.take_reported();
+        show_external(
+            &e.name,
+            &diagnostics,
+            &lines,
+            &checked.sources,
+            &args.common,
+        );
+    }
     match write::write_all_atomic(&args.out, &files) {
         Ok(paths) => {
             for (path, file) in paths.iter().zip(&files) {
@@ -56,33 +107,67 @@ pub(super) fn run(args: &BuildArgs) -> u8 {
     EXIT_OK
 }
 
+/// What an external emitter printed on stderr: its diagnostics (located when they name a
+/// manuscript file) and its other lines, each marked with its name.
+fn show_external(
+    name: &str,
+    diagnostics: &[crate::external::ExternalDiagnostic],
+    lines: &[String],
+    sources: &crate::diagnostics::Sources,
+    common: &super::CommonArgs,
+) {
+    let (located, plain) = crate::external_diagnostics(sources, name, diagnostics);
+    for line in plain {
+        eprintln!("{line}");
+    }
+    for line in lines {
+        eprintln!("{name}: {line}");
+    }
+    if !located.is_empty() {
+        super::print_diagnostics(&located, sources, common);
+    }
+}
+
+/// A format asked for: built in, or a name to resolve as an external emitter once the
+/// manuscript (which may declare it) is loaded.
+enum Format {
+    BuiltIn(&'static dyn Emitter),
+    External(String),
+}
+
 /// Resolves `--format`: a comma-separated list of format names, or `all`.
-fn select_formats(list: &str) -> Result<Vec<&'static dyn Emitter>, String> {
-    let mut chosen: Vec<&'static dyn Emitter> = Vec::new();
+fn select_formats(list: &str) -> Result<Vec<Format>, String> {
+    let mut chosen: Vec<Format> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        if name == "all" {
-            for e in emit::REGISTRY.iter().filter(|e| e.in_all()) {
-                if !chosen.iter().any(|c| c.name() == e.name()) {
-                    chosen.push(*e);
-                }
-            }
-            continue;
-        }
-        match emit::find(name) {
-            Some(e) => {
-                if !chosen.iter().any(|c| c.name() == e.name()) {
-                    chosen.push(e);
-                }
-            }
-            None => {
-                let names: Vec<&str> = emit::REGISTRY.iter().map(|e| e.name()).collect();
-                let hint = crate::diagnostics::did_you_mean(name, names.iter().copied())
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default();
+        let found: Vec<&'static dyn Emitter> = if name == "all" {
+            emit::REGISTRY
+                .iter()
+                .copied()
+                .filter(|e| e.in_all())
+                .collect()
+        } else {
+            emit::find(name).into_iter().collect()
+        };
+        if found.is_empty() {
+            if !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 return Err(format!(
-                    "unknown format {name:?}{hint}; available: {}, all",
+                    "{name:?} is not a format name (letters, digits, - and _); available: {}, all",
                     available()
                 ));
+            }
+            if !seen.iter().any(|s| s == name) {
+                seen.push(name.to_string());
+                chosen.push(Format::External(name.to_string()));
+            }
+        }
+        for e in found {
+            if !seen.iter().any(|s| s == e.name()) {
+                seen.push(e.name().to_string());
+                chosen.push(Format::BuiltIn(e));
             }
         }
     }

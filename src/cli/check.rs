@@ -1,5 +1,6 @@
 //! `supplement check`: load and validate, render the templates the manuscript overrides
-//! (in memory), print the diagnostics, write nothing.
+//! (in memory), shake hands with the external emitters it declares, print the
+//! diagnostics, write nothing.
 
 use super::{fail, report, CheckArgs, EXIT_MANUSCRIPT, EXIT_OK};
 
@@ -11,6 +12,8 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     };
     if checked.is_ok() {
         let found = crate::check_templates(&checked);
+        checked.diagnostics.extend(found);
+        let found = crate::check_emitters(&checked, &args.common.manuscript);
         checked.diagnostics.extend(found);
     }
     if report(&checked, &args.common) {

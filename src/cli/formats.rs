@@ -12,5 +12,12 @@ pub(super) fn run() -> u8 {
         };
         println!("{:<13} {}{note}", emitter.name(), emitter.description());
     }
+    for (name, program) in crate::external::on_path_all() {
+        println!(
+            "{:<13} external emitter {} (only when asked for by name)",
+            name,
+            program.display()
+        );
+    }
     super::EXIT_OK
 }

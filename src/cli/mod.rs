@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod dump;
 mod formats;
 mod serve;
 pub mod write;
@@ -54,8 +55,35 @@ enum Command {
     /// Serve a live preview of the HTML edition that reloads on every save.
     #[command(after_help = EXAMPLES)]
     Serve(ServeArgs),
-    /// List the output formats.
+    /// List the output formats (built in, and external emitters on PATH).
     Formats,
+    /// Print the validated manuscript or its document view as JSON (for external emitters
+    /// and other programs).
+    Dump(DumpArgs),
+    /// Print a JSON Schema.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+struct DumpArgs {
+    #[command(flatten)]
+    common: CommonArgs,
+    /// What to print: the document view (what every emitter reads) or the model.
+    #[arg(long, value_enum, default_value_t = WhatArg::View)]
+    what: WhatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum WhatArg {
+    View,
+    Model,
+}
+
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// The schema of the document view (`dump --what view`, what external emitters get).
+    #[arg(long, required = true)]
+    view: bool,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +164,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Formats => formats::run(),
+        Command::Dump(args) => dump::run(&args),
+        Command::Schema(_) => dump::schema(),
     };
     ExitCode::from(code)
 }

@@ -54,6 +54,16 @@ pub enum EmitError {
         /// What went wrong.
         message: String,
     },
+    /// An external emitter failed.
+    #[error("{message}")]
+    External {
+        /// The format name.
+        name: String,
+        /// What went wrong, as a sentence that names the emitter.
+        message: String,
+        /// The diagnostics it printed.
+        diagnostics: Vec<crate::external::ExternalDiagnostic>,
+    },
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -79,7 +89,7 @@ impl EmitError {
 /// An output format.
 pub trait Emitter: Sync {
     /// The name used with `--format`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &str;
     /// One line on what it produces.
     fn description(&self) -> &'static str;
     /// Checks the styles this emitter uses (templates compile, style sheets are valid), so
@@ -124,11 +134,11 @@ pub const RENDER_STACK: usize = 64 * 1024 * 1024;
 /// this project's two cores while keeping at most two renders in memory at once), returning
 /// the files in the emitters' order, or the first failure with the emitter's name.
 pub fn render_all(
-    emitters: &[&'static dyn Emitter],
+    emitters: &[&dyn Emitter],
     view: &DocumentView,
     styles: &Styles,
     options: &RenderOptions,
-) -> Result<Vec<OutputFile>, (&'static str, EmitError)> {
+) -> Result<Vec<OutputFile>, (String, EmitError)> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
 
@@ -166,7 +176,7 @@ pub fn render_all(
     for (emitter, slot) in emitters.iter().zip(slots) {
         let result =
             slot.unwrap_or_else(|| Err(EmitError::Other("the emitter did not finish".into())));
-        files.extend(result.map_err(|e| (emitter.name(), e))?);
+        files.extend(result.map_err(|e| (emitter.name().to_string(), e))?);
     }
     Ok(files)
 }

@@ -7,9 +7,9 @@ use super::markdown::{self, StringMap};
 use super::raw::{self, Str};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::model::{
-    Action, BaseBook, BaseSection, Block, DocumentLink, FileId, FloatingTopic, HistoryEntry, IdRef,
-    Located, Owner, PageRange, Part, PartialDate, Reason, ReasonItem, Reference, RelatedMaterial,
-    RevisionPoint, Span, Status, Supplement, TeamMember, Topic,
+    Action, BaseBook, BaseSection, Block, DeclaredEmitter, DocumentLink, FileId, FloatingTopic,
+    HistoryEntry, IdRef, Located, Owner, PageRange, Part, PartialDate, Reason, ReasonItem,
+    Reference, RelatedMaterial, RevisionPoint, Span, Status, Supplement, TeamMember, Topic,
 };
 
 /// Longest id, in characters (ids are ASCII). The supplement's id names the output files
@@ -118,6 +118,11 @@ pub(super) fn lower(
                 }
             })
             .collect(),
+        emitters: main
+            .emitters
+            .iter()
+            .map(|(name, e)| l.emitter(name, e))
+            .collect(),
         lookup: Default::default(),
     };
 
@@ -170,6 +175,97 @@ impl Lowerer<'_> {
         Located {
             value: value.get_ref().clone(),
             span: self.span(value),
+        }
+    }
+
+    /// `[emitters.NAME]`: a format name that is not built in, a program to run, a plain
+    /// extension and a time limit of 1 s to 1 h.
+    fn emitter(&mut self, name: &str, e: &Spanned<raw::RawEmitter>) -> DeclaredEmitter {
+        let span = self.span(e);
+        let raw = e.get_ref();
+        let name_ok = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name_ok {
+            self.diags.push(
+                Diagnostic::error(
+                    "invalid-emitter",
+                    span,
+                    format!("{name:?} is not a format name"),
+                )
+                .with_hint("format names are ASCII letters, digits, `-` and `_` (at most 64)"),
+            );
+        } else if name == "all" || crate::emit::find(name).is_some() {
+            self.diags.push(
+                Diagnostic::error(
+                    "invalid-emitter",
+                    span,
+                    format!("{name:?} is a built-in format; an external emitter cannot replace it"),
+                )
+                .with_hint("give the external emitter a name of its own, e.g. `my-docx`"),
+            );
+        }
+        let command: Vec<Located<String>> = raw.command.iter().map(|c| self.located(c)).collect();
+        match command.first() {
+            None => self.diags.push(
+                Diagnostic::error(
+                    "invalid-emitter",
+                    span,
+                    format!("the emitter {name:?} has an empty command"),
+                )
+                .with_hint("command = [\"program\", \"arguments\"…], run in the manuscript folder"),
+            ),
+            Some(program) if program.value.trim().is_empty() => self.diags.push(Diagnostic::error(
+                "invalid-emitter",
+                program.span,
+                "the program name is empty",
+            )),
+            Some(_) => {}
+        }
+        let extension = self.located(&raw.extension);
+        let ext_ok = !extension.value.is_empty()
+            && extension.value.len() <= 16
+            && !extension.value.starts_with('.')
+            && !extension.value.ends_with('.')
+            && !extension.value.contains("..")
+            && extension
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_');
+        if !ext_ok {
+            self.diags.push(
+                Diagnostic::error(
+                    "invalid-emitter",
+                    extension.span,
+                    format!("{:?} is not a file extension", extension.value),
+                )
+                .with_hint("an extension without its dot, e.g. \"pdf\" or \"tar.gz\" (letters, digits, `.`, `-`, `_`; at most 16)"),
+            );
+        }
+        let timeout_s = match &raw.timeout_s {
+            None => 60,
+            Some(t) => match u64::try_from(*t.get_ref()) {
+                Ok(secs @ 1..=3600) => secs,
+                _ => {
+                    self.diags.push(Diagnostic::error(
+                        "invalid-emitter",
+                        self.span(t),
+                        format!("timeout_s = {} is outside 1 to 3600 seconds", t.get_ref()),
+                    ));
+                    60
+                }
+            },
+        };
+        DeclaredEmitter {
+            name: Located {
+                value: name.to_string(),
+                span,
+            },
+            command,
+            extension,
+            timeout_s,
         }
     }
 

@@ -25,6 +25,17 @@ pub struct SupplementFile {
     pub general_notes: Vec<Str>,
     #[serde(default)]
     pub floating_topic: Vec<Spanned<RawFloatingTopic>>,
+    #[serde(default)]
+    pub emitters: std::collections::BTreeMap<String, Spanned<RawEmitter>>,
+}
+
+/// `[emitters.NAME]`: an external emitter for `--format NAME`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmitter {
+    pub command: Vec<Str>,
+    pub extension: Str,
+    pub timeout_s: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

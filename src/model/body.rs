@@ -3,7 +3,8 @@
 use super::Span;
 
 /// A block of body text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type", content = "content", rename_all = "snake_case")]
 pub enum Block {
     /// A heading inside a body; level 1 is the body's top level.
     Heading {
@@ -41,7 +42,10 @@ pub enum Block {
 }
 
 /// Horizontal alignment of a table column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Align {
     /// Not specified.
     None,
@@ -54,7 +58,8 @@ pub enum Align {
 }
 
 /// Inline text inside a block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "type", content = "content", rename_all = "snake_case")]
 pub enum Inline {
     /// Plain text.
     Text(String),
@@ -73,6 +78,7 @@ pub enum Inline {
         /// Link text.
         content: Vec<Inline>,
         /// Where the link was written (in the TOML file).
+        #[serde(skip)]
         span: Span,
     },
     /// A hard line break.

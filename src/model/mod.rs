@@ -99,11 +99,25 @@ pub struct Located<T> {
     pub span: Span,
 }
 
+impl<T: serde::Serialize> serde::Serialize for Located<T> {
+    /// The value alone: where it was written is for diagnostics, not for consumers.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl serde::Serialize for PartialDate {
+    /// The ISO 8601 form with only the parts that are known (`2018`, `2018-05`).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.iso())
+    }
+}
+
 /// A reference by id to another node (a section, a reason, a reference, a team member...).
 pub type IdRef = Located<String>;
 
 /// The whole supplement: the root of the model.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Supplement {
     /// Identifier of the supplement, e.g. `Sec01-01-01`.
     pub id: Located<String>,
@@ -141,7 +155,10 @@ pub struct Supplement {
     pub references: Vec<Reference>,
     /// Topics of the plan that are not attached to any revision point.
     pub floating_topics: Vec<FloatingTopic>,
+    /// External emitters the manuscript declares (`[emitters.NAME]`).
+    pub emitters: Vec<DeclaredEmitter>,
     /// Positions by id, built on first lookup (the model is not changed after loading).
+    #[serde(skip)]
     pub lookup: std::sync::OnceLock<Lookup>,
 }
 
@@ -183,7 +200,7 @@ impl Lookup {
 }
 
 /// A link to a published form of a document (a file name, an address, or both).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DocumentLink {
     /// What the form is, e.g. `html 版`.
     pub label: String,
@@ -194,7 +211,7 @@ pub struct DocumentLink {
 }
 
 /// Sibling material (e.g. the 素材 map) published next to the supplement.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RelatedMaterial {
     /// Identifier, e.g. `Sec01-01-02`.
     pub id: Located<String>,
@@ -207,7 +224,7 @@ pub struct RelatedMaterial {
 }
 
 /// The published book that the supplement revises.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BaseBook {
     /// Title of the book.
     pub title: String,
@@ -226,7 +243,7 @@ pub struct BaseBook {
 }
 
 /// A section of the base book that revision points can target.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BaseSection {
     /// Identifier used by `targets`, e.g. `Mission3-10`.
     pub id: Located<String>,
@@ -243,13 +260,14 @@ pub struct BaseSection {
 }
 
 /// A page range of the base book; `end == None` means open-ended ("p.183以降").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct PageRange {
     /// First page.
     pub start: u32,
     /// Last page, or `None` when the range is open-ended.
     pub end: Option<u32>,
     /// Where the range was written.
+    #[serde(skip)]
     pub span: Span,
 }
 
@@ -312,7 +330,7 @@ impl PartialDate {
 }
 
 /// A person or a group that can own work.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct TeamMember {
     /// Identifier used in `owners`.
     pub id: Located<String>,
@@ -338,8 +356,37 @@ pub enum Owner {
     Unassigned(Span),
 }
 
+/// `{"kind": "member", "id": …}`, `{"kind": "handover", "from": …, "to": …}`
+/// or `{"kind": "unassigned"}`: one flat object per owner, so a consumer
+/// switches on `kind` without unwrapping a newtype.
+impl serde::Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Owner::Member(id) => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("kind", "member")?;
+                map.serialize_entry("id", id)?;
+                map.end()
+            }
+            Owner::Handover { from, to } => {
+                let mut map = serializer.serialize_map(Some(3))?;
+                map.serialize_entry("kind", "handover")?;
+                map.serialize_entry("from", from)?;
+                map.serialize_entry("to", to)?;
+                map.end()
+            }
+            Owner::Unassigned(_) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("kind", "unassigned")?;
+                map.end()
+            }
+        }
+    }
+}
+
 /// One dated entry of the revision history.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct HistoryEntry {
     /// The date of the entry.
     pub date: Located<PartialDate>,
@@ -348,7 +395,7 @@ pub struct HistoryEntry {
 }
 
 /// A reason for the revision (改訂理由).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Reason {
     /// Identifier used by revision points' `reasons`.
     pub id: Located<String>,
@@ -363,7 +410,7 @@ pub struct Reason {
 }
 
 /// A sub-item of a reason.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ReasonItem {
     /// The sub-item as written.
     pub title: String,
@@ -374,7 +421,7 @@ pub struct ReasonItem {
 }
 
 /// A part of the supplement, mirroring a part of the base book (はじめに, Mission1…, Information).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Part {
     /// Identifier, e.g. `mission3`.
     pub id: Located<String>,
@@ -396,11 +443,13 @@ pub struct Part {
     /// Topics of the part that are tied to no place in the base book (e.g. lists to add).
     pub topics: Vec<Topic>,
     /// The file the part was read from.
+    #[serde(skip)]
     pub file: FileId,
 }
 
 /// What a revision does at its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// 改訂: rewrite the target.
     Revise,
@@ -437,7 +486,8 @@ impl Action {
 }
 
 /// Progress of a revision point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Planned, not started.
     #[default]
@@ -471,7 +521,7 @@ impl Status {
 }
 
 /// A place in the base book to revise (改訂箇所), with what to do there.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RevisionPoint {
     /// Identifier, unique in the manuscript; also the anchor in the outputs.
     pub id: Located<String>,
@@ -501,7 +551,7 @@ pub struct RevisionPoint {
 /// A titled node with its owners, markers, citations, text and sub-topics.
 ///
 /// Every revision point has one at its root; nested topics are the plan's sub-topics.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Topic {
     /// Optional identifier (an anchor) of the topic.
     pub id: Option<Located<String>>,
@@ -526,6 +576,7 @@ pub struct Topic {
     /// Nested topics.
     pub topics: Vec<Topic>,
     /// Where the topic was written.
+    #[serde(skip)]
     pub span: Span,
 }
 
@@ -553,7 +604,7 @@ impl Topic {
 }
 
 /// A document the manuscript cites.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Reference {
     /// Identifier used by `references`.
     pub id: Located<String>,
@@ -573,9 +624,22 @@ pub struct Reference {
     pub note: Option<String>,
 }
 
+/// An external emitter declared by the manuscript: the program `--format NAME` runs.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DeclaredEmitter {
+    /// The format name.
+    pub name: Located<String>,
+    /// The program and its arguments, run in the manuscript folder.
+    pub command: Vec<Located<String>>,
+    /// The extension of the file it writes (`<id>.<extension>`).
+    pub extension: Located<String>,
+    /// Seconds it may take (default 60).
+    pub timeout_s: u64,
+}
+
 /// A topic of the plan that hangs on no revision point (MindManager's floating topics and
 /// topics that carry only markers).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct FloatingTopic {
     /// Title, if the topic has any text.
     pub title: Option<String>,
@@ -586,6 +650,7 @@ pub struct FloatingTopic {
     /// Where the topic stands in the plan.
     pub note: Option<String>,
     /// Where it was written.
+    #[serde(skip)]
     pub span: Span,
 }
 

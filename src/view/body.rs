@@ -1,7 +1,8 @@
 //! Bodies as the view holds them: the manuscript's Markdown blocks with every link
 //! resolved — a `#id` link to the anchor it names, anything else to its address.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::anchor::Anchor;
 use crate::model;
@@ -12,7 +13,7 @@ pub use crate::model::Align;
 pub type Body = Vec<Block>;
 
 /// A block of body text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A heading inside a body (level 1 is the body's top level); shown as a run-in title.
@@ -39,7 +40,6 @@ pub enum Block {
     /// A table with a header row.
     Table {
         /// Column alignment.
-        #[serde(serialize_with = "aligns")]
         align: Vec<Align>,
         /// Header cells.
         head: Vec<Vec<Inline>>,
@@ -61,7 +61,7 @@ pub enum Block {
 }
 
 /// Inline text inside a block.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
     /// Plain text.
@@ -101,7 +101,7 @@ pub enum Inline {
 }
 
 /// Where a link goes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LinkTarget {
     /// A place in this document.
@@ -117,20 +117,6 @@ pub enum LinkTarget {
     /// A target that cannot be followed (an unknown `#id`, a refused scheme): validation
     /// reports it, and emitters show the link text only.
     None,
-}
-
-fn aligns<S: serde::Serializer>(align: &[Align], s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeSeq;
-    let mut seq = s.serialize_seq(Some(align.len()))?;
-    for a in align {
-        seq.serialize_element(match a {
-            Align::None => "none",
-            Align::Left => "left",
-            Align::Center => "center",
-            Align::Right => "right",
-        })?;
-    }
-    seq.end()
 }
 
 /// Converts model blocks, resolving links with `resolve` (which returns `None` for a

@@ -16,7 +16,8 @@ pub mod wording;
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 pub use anchor::Anchor;
 pub use body::{Block, Body, Inline, LinkTarget};
@@ -28,11 +29,43 @@ use crate::model::{self, RevisionPoint, Span, Supplement, Topic};
 /// The version of the view's shape; a change that breaks templates or consumers bumps it.
 pub const VERSION: u32 = 1;
 
+/// The JSON Schema of the document view, as `supplement schema --view` prints it.
+/// `version` is pinned to [`VERSION`], and rustdoc's link brackets are taken out of the
+/// descriptions, which are read outside rustdoc.
+pub fn json_schema() -> String {
+    let mut schema = serde_json::to_value(schemars::schema_for!(DocumentView)).unwrap_or_default();
+    if let Some(version) = schema.pointer_mut("/properties/version") {
+        *version = serde_json::json!({
+            "description": "The major version of the view: a change that breaks readers raises it.",
+            "const": VERSION,
+        });
+    }
+    clean_descriptions(&mut schema);
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+fn clean_descriptions(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(text) if key == "description" => {
+                        *text = text.replace("[`", "`").replace("`]", "`");
+                    }
+                    _ => clean_descriptions(v),
+                }
+            }
+        }
+        serde_json::Value::Array(list) => list.iter_mut().for_each(clean_descriptions),
+        _ => {}
+    }
+}
+
 /// An index into [`DocumentView::bodies`].
 pub type BodyId = usize;
 
 /// The whole document as readers see it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct DocumentView {
     /// [`VERSION`].
     pub version: u32,
@@ -96,7 +129,7 @@ pub struct DocumentView {
 }
 
 /// A date as written for readers, with its ISO 8601 form (only the parts given).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DateView {
     /// E.g. 2017年11月.
     pub text: String,
@@ -105,7 +138,7 @@ pub struct DateView {
 }
 
 /// A labelled value.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct FieldView {
     /// The field's label.
     pub label: String,
@@ -114,7 +147,7 @@ pub struct FieldView {
 }
 
 /// A heading of the document with its anchor.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Heading {
     /// The heading text.
     pub text: String,
@@ -126,7 +159,7 @@ pub struct Heading {
 }
 
 /// What kind of section an outline entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionKind {
     /// The revision history.
@@ -150,7 +183,7 @@ pub enum SectionKind {
 }
 
 /// One section of the document, in reading order.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct OutlineEntry {
     /// What the section is.
     pub kind: SectionKind,
@@ -163,7 +196,7 @@ pub struct OutlineEntry {
 }
 
 /// The base book.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct BookView {
     /// Title.
     pub title: String,
@@ -180,7 +213,7 @@ pub struct BookView {
 }
 
 /// One entry of the revision history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct HistoryView {
     /// When.
     pub date: DateView,
@@ -189,7 +222,7 @@ pub struct HistoryView {
 }
 
 /// The headings inside the purpose section.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct PurposeView {
     /// 改訂理由 (level 2), when there are reasons.
     pub reasons: Option<Heading>,
@@ -198,7 +231,7 @@ pub struct PurposeView {
 }
 
 /// A reason for the revision.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ReasonView {
     /// Its heading (level 3).
     pub heading: Heading,
@@ -215,7 +248,7 @@ pub struct ReasonView {
 }
 
 /// A sub-item of a reason.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ReasonItemView {
     /// The item, with its note in parentheses when it has one.
     pub text: String,
@@ -224,7 +257,7 @@ pub struct ReasonItemView {
 }
 
 /// The 新旧対照表 (comparison table of old and new wording).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ComparisonView {
     /// Its heading (level 1, in the outline).
     pub heading: Heading,
@@ -239,7 +272,7 @@ pub struct ComparisonView {
 }
 
 /// One passage in the 新旧対照表.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ComparisonRow {
     /// The revision point or topic the wording belongs to.
     pub anchor: Anchor,
@@ -256,7 +289,7 @@ pub struct ComparisonRow {
 }
 
 /// A priority marker as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct PriorityView {
     /// The number (1–9).
     pub n: u8,
@@ -265,7 +298,7 @@ pub struct PriorityView {
 }
 
 /// Another marker (e.g. 😊) as shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct MarkerView {
     /// The marker as written.
     pub text: String,
@@ -274,7 +307,7 @@ pub struct MarkerView {
 }
 
 /// A revision point.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct PointView {
     /// Its heading: the title, at level 2.
     pub heading: Heading,
@@ -348,7 +381,7 @@ pub struct PointView {
 }
 
 /// A topic under a revision point or a part.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct TopicView {
     /// Its heading (level 3 and below, at most 6).
     pub heading: Heading,
@@ -382,7 +415,7 @@ pub struct TopicView {
 }
 
 /// A part of the supplement.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct PartView {
     /// Its heading: label and title (level 1).
     pub heading: Heading,
@@ -411,7 +444,7 @@ pub struct PartView {
 }
 
 /// A section of the base book.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct SectionView {
     /// Manuscript id.
     pub id: String,
@@ -430,7 +463,7 @@ pub struct SectionView {
 }
 
 /// A cited document.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ReferenceView {
     /// Where it is listed.
     pub anchor: Anchor,
@@ -451,7 +484,7 @@ pub struct ReferenceView {
 }
 
 /// A published form of a document.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct LinkView {
     /// What the form is.
     pub label: String,
@@ -462,7 +495,7 @@ pub struct LinkView {
 }
 
 /// Sibling material.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct RelatedView {
     /// Manuscript id.
     pub id: String,
@@ -475,7 +508,7 @@ pub struct RelatedView {
 }
 
 /// A member of the team.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct MemberView {
     /// Manuscript id.
     pub id: String,
@@ -486,7 +519,7 @@ pub struct MemberView {
 }
 
 /// A topic of the plan that hangs on no revision point.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct FloatingView {
     /// Its title, or the label for an untitled topic.
     pub title: String,

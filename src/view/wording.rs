@@ -15,7 +15,8 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// Longest passage (in characters, either side) that is compared at all; past it, the
 /// whole passage shows as replaced.
@@ -26,7 +27,7 @@ pub const MAX_UNITS: usize = 2_000;
 pub const BLOCK: usize = 300;
 
 /// What a stretch of text is in the comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChunkKind {
     /// In both wordings.
@@ -38,7 +39,7 @@ pub enum ChunkKind {
 }
 
 /// A stretch of text and whether it changed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Chunk {
     /// Same, removed or added.
     pub kind: ChunkKind,

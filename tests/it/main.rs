@@ -3,6 +3,7 @@
 mod build;
 mod comparison;
 mod docx;
+mod emitters;
 mod fixtures;
 mod fuzz;
 mod hardening;
