@@ -36,8 +36,12 @@ pub const PROTOCOL: u32 = 1;
 pub const PREFIX: &str = "supplement-emit-";
 /// Seconds the handshake may take.
 const HANDSHAKE_S: u64 = 10;
-/// Most bytes of an emitter's stderr kept.
+/// Most bytes of an emitter's stderr (and of a handshake's stdout) kept.
 const STDERR_MAX: usize = 256 * 1024;
+/// Seconds the pipes are read after the program exits.
+const DRAIN_S: u64 = 2;
+/// The largest file an emitter may write (it is read back into memory for the commit).
+const OUTPUT_MAX: u64 = 1 << 30;
 
 /// What an emitter receives on stdin.
 #[derive(Debug, Serialize, Deserialize)]
@@ -354,6 +358,16 @@ impl Emitter for ExternalEmitter {
                 diagnostics,
             ));
         }
+        let size = std::fs::metadata(&temp).map(|m| m.len()).unwrap_or(0);
+        if size > OUTPUT_MAX {
+            cleanup();
+            return Err(fail(
+                format!(
+                    "the external emitter {name:?} wrote {size} bytes; the limit is {OUTPUT_MAX}"
+                ),
+                diagnostics,
+            ));
+        }
         let bytes = std::fs::read(&temp);
         cleanup();
         if let Ok(mut reported) = self.reported.lock() {
@@ -375,59 +389,92 @@ impl Emitter for ExternalEmitter {
 }
 
 /// Runs a command, feeding it `input`, within `timeout`: its status (`None` when it was
-/// stopped for taking too long), stdout and stderr (each at most [`STDERR_MAX`] bytes).
+/// stopped for taking too long), stdout and stderr (each cut at [`STDERR_MAX`] bytes, but
+/// read to the end so the program never blocks on a full pipe).
+///
+/// The program runs in a process group of its own, and the whole group is killed at the
+/// time limit, so a shell script's children go too. Its pipes are read for at most
+/// [`DRAIN_S`] seconds after it exits: a child it left running with the pipes open does
+/// not hold up the build.
 fn run(
     mut cmd: Command,
     input: Option<Vec<u8>>,
     timeout: Duration,
 ) -> std::io::Result<(Option<std::process::ExitStatus>, Vec<u8>, Vec<u8>)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
     let mut child = cmd.spawn()?;
-    let feeder = match (input, child.stdin.take()) {
-        (Some(bytes), Some(mut stdin)) => Some(std::thread::spawn(move || {
-            // A program that stops reading early is not an error of ours.
-            let _ = stdin.write_all(&bytes);
-        })),
-        _ => None,
-    };
-    let reader = |pipe: Option<Box<dyn Read + Send>>| {
+    if let (Some(bytes), Some(mut stdin)) = (input, child.stdin.take()) {
+        // Not joined: it ends when the program reads everything or its end of the pipe
+        // closes. A program that stops reading early is not an error of ours.
         std::thread::spawn(move || {
-            let mut out = Vec::new();
-            if let Some(pipe) = pipe {
-                let _ = pipe.take(STDERR_MAX as u64).read_to_end(&mut out);
-            }
-            out
-        })
-    };
-    let stdout = reader(
+            let _ = stdin.write_all(&bytes);
+        });
+    }
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<u8>)>();
+    let pipes: [Option<Box<dyn Read + Send>>; 2] = [
         child
             .stdout
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = reader(
         child
             .stderr
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    ];
+    for (i, pipe) in pipes.into_iter().enumerate() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let mut buf = [0u8; 8192];
+                while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                    let room = STDERR_MAX.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+            }
+            let _ = tx.send((i, kept));
+        });
+    }
+    drop(tx);
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break Some(status);
         }
         if start.elapsed() >= timeout {
-            let _ = child.kill();
+            kill_group(&mut child);
             let _ = child.wait();
             break None;
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    if let Some(f) = feeder {
-        let _ = f.join();
+    let mut out = [Vec::new(), Vec::new()];
+    let deadline = Instant::now() + Duration::from_secs(DRAIN_S);
+    for _ in 0..2 {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok((i, bytes)) => out[i] = bytes,
+            Err(_) => break,
+        }
     }
-    let out = stdout.join().unwrap_or_default();
-    let err = stderr.join().unwrap_or_default();
-    Ok((status, out, err))
+    let [stdout, stderr] = out;
+    Ok((status, stdout, stderr))
+}
+
+/// Kills the program and every process of its group.
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals the process group the program leads
+        // (it was spawned with process_group(0)); no memory is touched.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
 }
 
 /// Splits stderr into JSON diagnostics and plain lines.

@@ -120,8 +120,13 @@ fn show_external(
     for line in plain {
         eprintln!("{line}");
     }
-    for line in lines {
+    // Enough to see what it said; a chatty program does not flood the terminal.
+    const SHOWN: usize = 40;
+    for line in lines.iter().take(SHOWN) {
         eprintln!("{name}: {line}");
+    }
+    if lines.len() > SHOWN {
+        eprintln!("{name}: … {} more lines of stderr", lines.len() - SHOWN);
     }
     if !located.is_empty() {
         super::print_diagnostics(&located, sources, common);

@@ -414,8 +414,10 @@ fn an_emitter_past_its_time_limit_is_stopped_and_replaces_nothing() {
     );
     script(
         &m.join("hang.sh"),
+        // Not `exec`: the sleep is the script's child, which must be stopped with it.
         r#"[ "$1" = --supplement-protocol ] && { echo 1; exit 0; }
-exec sleep 30"#,
+sleep 30
+echo late > "$2""#,
     );
     let start = std::time::Instant::now();
     let stderr = assert_nothing_replaced(&work, &out_dir);
@@ -423,6 +425,39 @@ exec sleep 30"#,
     assert!(
         start.elapsed() < std::time::Duration::from_secs(20),
         "the emitter was not stopped"
+    );
+}
+
+#[test]
+fn a_noisy_emitter_or_one_that_leaves_a_child_running_does_not_hang_the_build() {
+    // Intent: megabytes of stderr do not block the program on a full pipe, and a
+    // background child still holding stderr open after the program exits does not hold up
+    // the build.
+    let (work, m, out_dir) = declared(
+        "emit-noisy",
+        "command = [\"./noisy.sh\"]\nextension = \"txt\"\ntimeout_s = 30",
+    );
+    script(
+        &m.join("noisy.sh"),
+        r#"[ "$1" = --supplement-protocol ] && { echo 1; exit 0; }
+cat > /dev/null
+i=0; while [ $i -lt 20000 ]; do echo "progress line $i of a chatty emitter ......................................" >&2; i=$((i+1)); done
+sleep 60 &
+echo done > "$2""#,
+    );
+    let start = std::time::Instant::now();
+    let out = run(
+        &work,
+        &["build", "-m", "m", "--format", "fmt", "--out", "out"],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "the build waited for the emitter's child"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("min-01.txt")).expect("written"),
+        "done\n"
     );
 }
 
