@@ -155,6 +155,16 @@ impl Sources {
         FileId(u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX))
     }
 
+    /// Renames the files whose name starts with `from` to start with `to` instead (a
+    /// manuscript read from a temporary copy is shown under the name it has elsewhere).
+    pub fn rename_prefix(&mut self, from: &str, to: &str) {
+        for f in &mut self.files {
+            if let Some(rest) = f.name.strip_prefix(from) {
+                f.name = format!("{to}{rest}");
+            }
+        }
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
@@ -610,13 +620,13 @@ pub fn render_github(diags: &[Diagnostic], sources: &Sources) -> String {
     out
 }
 
-fn escape_data(s: &str) -> String {
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn escape_property(s: &str) -> String {
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -30,6 +30,8 @@ pub struct Labels {
     pub comparison: ComparisonLabels,
     /// Names of fields.
     pub field: FieldLabels,
+    /// What changed between two versions (`diff`, `build --since`).
+    pub changes: ChangesLabels,
     /// Words and sentences.
     pub text: TextLabels,
     /// How values are written.
@@ -122,6 +124,56 @@ pub struct ComparisonLabels {
     pub removed_passage: String,
 }
 
+/// What changed between two versions (see labels.toml for each).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ChangesLabels {
+    pub heading: String,
+    pub since: String,
+    pub since_dated: String,
+    pub summary: String,
+    pub none: String,
+    pub general: String,
+    pub arrow: String,
+    pub empty: String,
+    pub set_added: String,
+    pub set_removed: String,
+    pub kind: ChangeKindLabels,
+    pub entity: ChangeEntityLabels,
+}
+
+/// One word per kind of change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ChangeKindLabels {
+    pub added: String,
+    pub removed: String,
+    pub renamed: String,
+    pub moved: String,
+    pub changed: String,
+}
+
+/// One name per kind of thing that changes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ChangeEntityLabels {
+    pub document: String,
+    pub section: String,
+    pub member: String,
+    pub history: String,
+    pub reason: String,
+    pub reference: String,
+    pub form: String,
+    pub related: String,
+    pub part: String,
+    pub point: String,
+    pub topic: String,
+    pub floating: String,
+}
+
 /// Names of fields (see labels.toml for each).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -152,6 +204,17 @@ pub struct FieldLabels {
     pub part: String,
     pub priority: String,
     pub editorial_note: String,
+    pub subtitle: String,
+    pub label: String,
+    pub notes: String,
+    pub name: String,
+    pub items: String,
+    pub body: String,
+    pub citation: String,
+    pub url: String,
+    pub markers: String,
+    pub due: String,
+    pub position: String,
 }
 
 /// Words and sentences (see labels.toml for each).

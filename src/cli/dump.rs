@@ -44,9 +44,14 @@ pub(super) fn schema() -> u8 {
 
 /// Writes a line to stdout; a reader that closed the pipe early (`| head`) is not an error.
 fn print_out(text: &str) -> u8 {
+    print_raw(&format!("{text}\n"))
+}
+
+/// Writes text to stdout as it is; a reader that closed the pipe early is not an error.
+pub(super) fn print_raw(text: &str) -> u8 {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => fail(&format!("cannot write to stdout: {e}")),

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod dump;
 mod formats;
 mod serve;
@@ -62,6 +63,55 @@ enum Command {
     Dump(DumpArgs),
     /// Print a JSON Schema.
     Schema(SchemaArgs),
+    /// Show what changed between two versions of a manuscript (folders or git revisions).
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
+}
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  supplement diff old/manuscript manuscript         two folders
+  supplement diff --git HEAD~1                      the last commit against the working tree
+  supplement diff --git v1.0..main                  two revisions (the working tree untouched)
+  supplement diff --git origin/main --message-format markdown   a pull request comment
+  supplement diff --git origin/main --exit-code     exit 1 when anything changed
+
+Exit codes: 0 no changes (or changes without --exit-code), 1 changes with --exit-code,
+2 a version has errors, cannot be read, or a usage error.";
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The old manuscript folder.
+    #[arg(value_name = "OLD")]
+    old: Option<PathBuf>,
+    /// The new manuscript folder.
+    #[arg(value_name = "NEW")]
+    new: Option<PathBuf>,
+    /// Compare git revisions of the manuscript folder: REV against the folder as it is, or
+    /// A..B (the working tree and the index are not touched).
+    #[arg(long, value_name = "REV[..REV]")]
+    git: Option<String>,
+    /// The manuscript folder whose revisions --git compares.
+    #[arg(long, short = 'm', default_value = "manuscript", value_name = "DIR")]
+    manuscript: PathBuf,
+    /// How the changes are printed.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human, value_name = "FORMAT")]
+    message_format: DiffFormat,
+    /// Exit 1 when the versions differ (as `git diff --exit-code`).
+    #[arg(long)]
+    exit_code: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Grouped by part, coloured on a terminal.
+    Human,
+    /// One JSON object per change.
+    Json,
+    /// For a pull request comment.
+    Markdown,
+    /// GitHub Actions annotations on the changed lines.
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +216,7 @@ pub fn main() -> ExitCode {
         Command::Formats => formats::run(),
         Command::Dump(args) => dump::run(&args),
         Command::Schema(_) => dump::schema(),
+        Command::Diff(args) => diff::run(&args),
     };
     ExitCode::from(code)
 }

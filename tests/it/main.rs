@@ -2,6 +2,7 @@
 
 mod build;
 mod comparison;
+mod diff;
 mod docx;
 mod emitters;
 mod fixtures;
