@@ -525,31 +525,38 @@ impl<'s> Files<'s> for Snippets<'_> {
     }
 }
 
-/// One JSON object per line: severity, code, message, file, line, column, end_line,
-/// end_column, hint, related.
+/// Start and end (1-based line, column) of a span.
+fn range_of(sources: &Sources, span: Span) -> ((usize, usize), (usize, usize)) {
+    let end = Span {
+        start: span.end.max(span.start),
+        ..span
+    };
+    (sources.line_col(span), sources.line_col(end))
+}
+
+/// One JSON object per line: reason (`"diagnostic"`), severity, code, message, file, line,
+/// column, end_line, end_column, hint, related.
 pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
     for d in diags {
-        let (line, column) = sources.line_col(d.span);
-        let end = Span {
-            start: d.span.end,
-            ..d.span
-        };
-        let (end_line, end_column) = sources.line_col(end);
+        let ((line, column), (end_line, end_column)) = range_of(sources, d.span);
         let related: Vec<serde_json::Value> = d
             .related
             .iter()
             .map(|(span, note)| {
-                let (line, column) = sources.line_col(*span);
+                let ((line, column), (end_line, end_column)) = range_of(sources, *span);
                 serde_json::json!({
                     "file": sources.name(*span),
                     "line": line,
                     "column": column,
+                    "end_line": end_line,
+                    "end_column": end_column,
                     "message": note,
                 })
             })
             .collect();
         let value = serde_json::json!({
+            "reason": "diagnostic",
             "severity": d.severity.as_str(),
             "code": d.code,
             "message": d.message,
@@ -567,24 +574,32 @@ pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
     out
 }
 
-/// GitHub Actions workflow commands, which show up as annotations on the offending lines.
+/// GitHub Actions workflow commands, which show up as annotations on the offending lines:
+/// one `::error` or `::warning` per diagnostic (with its whole range), and one `::notice`
+/// per related location ("first defined here"), titled with the diagnostic's code.
 pub fn render_github(diags: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
+    let mut command = |kind: &str, span: Span, title: &str, message: &str| {
+        let ((line, col), (end_line, end_col)) = range_of(sources, span);
+        let _ = writeln!(
+            out,
+            "::{kind} file={},line={line},endLine={end_line},col={col},endColumn={end_col},title={}::{}",
+            escape_property(&escape_control(sources.name(span))),
+            escape_property(title),
+            escape_data(message)
+        );
+    };
     for d in diags {
-        let (line, col) = sources.line_col(d.span);
         let mut message = escape_control(&d.message).into_owned();
         if let Some(hint) = &d.hint {
             message.push_str("\nhint: ");
             message.push_str(&escape_control(hint));
         }
-        let _ = writeln!(
-            out,
-            "::{} file={},line={line},col={col},title={}::{}",
-            d.severity.as_str(),
-            escape_property(&escape_control(sources.name(d.span))),
-            escape_property(d.code),
-            escape_data(&message)
-        );
+        command(d.severity.as_str(), d.span, d.code, &message);
+        for (span, note) in &d.related {
+            let note = format!("{} (see {})", escape_control(note), d.code);
+            command("notice", *span, d.code, &note);
+        }
     }
     out
 }

@@ -3,7 +3,7 @@
 use crate::emit::REGISTRY;
 
 /// Runs the command.
-pub(super) fn run() -> u8 {
+pub(super) fn run() -> anyhow::Result<u8> {
     for emitter in REGISTRY {
         let note = if emitter.in_all() {
             ""
@@ -12,5 +12,5 @@ pub(super) fn run() -> u8 {
         };
         println!("{:<13} {}{note}", emitter.name(), emitter.description());
     }
-    super::EXIT_OK
+    Ok(super::EXIT_OK)
 }

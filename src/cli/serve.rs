@@ -1,26 +1,16 @@
 //! `supplement serve`: the live preview for editors. Prints the address, serves the draft
 //! HTML edition, rebuilds on every save, and stops cleanly on Ctrl-C.
 
-use super::{ServeArgs, EXIT_OK, EXIT_USAGE};
+use anyhow::Context as _;
+
+use super::{GlobalArgs, ServeArgs, EXIT_OK};
 use crate::preview::Server;
 
 /// Runs the command (returns only on Ctrl-C or a start-up error).
-pub(super) fn run(args: &ServeArgs) -> u8 {
-    if !args.manuscript.join(crate::load::SUPPLEMENT_FILE).is_file() {
-        eprintln!(
-            "error: {:?} is not a manuscript: it has no {}",
-            args.manuscript,
-            crate::load::SUPPLEMENT_FILE
-        );
-        return EXIT_USAGE;
-    }
-    let server = match Server::start(args.manuscript.clone(), &args.host, args.port) {
-        Ok(server) => server,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return EXIT_USAGE;
-        }
-    };
+pub(super) fn run(args: &ServeArgs, _global: &GlobalArgs) -> anyhow::Result<u8> {
+    let manuscript = args.manuscript.locate()?;
+    let server = Server::start(manuscript.clone(), &args.host, args.port)
+        .context("the preview server cannot start")?;
     if !server.addr.ip().is_loopback() {
         eprintln!(
             "warning: serving on {}, which other machines can reach: anyone who can connect \
@@ -29,24 +19,19 @@ pub(super) fn run(args: &ServeArgs) -> u8 {
         );
     }
     let url = format!("http://{}/", server.addr);
-    println!(
-        "serving {} at {url} (Ctrl-C stops)",
-        args.manuscript.display()
-    );
+    println!("serving {} at {url} (Ctrl-C stops)", manuscript.display());
     if args.open {
         open_browser(&url);
     }
     let (tx, rx) = std::sync::mpsc::channel();
-    if let Err(e) = ctrlc::set_handler(move || {
+    ctrlc::set_handler(move || {
         let _ = tx.send(());
-    }) {
-        eprintln!("error: cannot handle Ctrl-C: {e}");
-        return EXIT_USAGE;
-    }
+    })
+    .context("cannot handle Ctrl-C")?;
     let _ = rx.recv();
     server.stop();
     println!("stopped");
-    EXIT_OK
+    Ok(EXIT_OK)
 }
 
 fn open_browser(url: &str) {

@@ -65,7 +65,7 @@ pub enum LoadError {
     #[error("{0:?} is not a manuscript: it has no {SUPPLEMENT_FILE}")]
     NoSupplement(PathBuf),
     /// A file or folder could not be read.
-    #[error("cannot read {path:?}: {source}")]
+    #[error("cannot read {}", path.display())]
     Io {
         /// What could not be read.
         path: PathBuf,

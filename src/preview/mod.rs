@@ -95,7 +95,7 @@ impl Preview {
 pub fn render(manuscript: &Path) -> String {
     let checked = match crate::check(manuscript) {
         Ok(c) => c,
-        Err(e) => return problem_page(&[format!("{e}")], None),
+        Err(e) => return problem_page(&[error_chain(&e)], None),
     };
     let errors: Vec<_> = checked
         .diagnostics
@@ -136,6 +136,17 @@ pub fn render(manuscript: &Path) -> String {
         Ok(html) => html,
         Err(e) => problem_page(&[format!("html output failed: {e}")], None),
     }
+}
+
+/// An error with its causes, on one line.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(&format!(": caused by: {e}"));
+        cause = e.source();
+    }
+    text
 }
 
 /// A minimal page that shows what is wrong (one item per problem, and optionally the full

@@ -1,6 +1,7 @@
 //! Integration tests: one test binary, one module per concern.
 
 mod build;
+mod cli;
 mod comparison;
 mod docx;
 mod fixtures;

@@ -89,8 +89,18 @@ pub fn minimal_copy(name: &str) -> (PathBuf, PathBuf) {
     (work, m)
 }
 
-/// The diagnostics of a `--message-format json` run, one JSON object per line.
+/// The diagnostics of a `--message-format json` run: the records whose `reason` is
+/// `diagnostic` (every line of stdout must be JSON).
 pub fn diagnostics(stdout: &str) -> Vec<serde_json::Value> {
+    json_records(stdout)
+        .into_iter()
+        .filter(|v| v["reason"] == "diagnostic")
+        .collect()
+}
+
+/// Every line of a `--message-format json` run's stdout, parsed (panics on a line that is
+/// not JSON).
+pub fn json_records(stdout: &str) -> Vec<serde_json::Value> {
     stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
