@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Sources};
+use crate::diagnostics::{did_you_mean, Diagnostic, LintLevel, Lints, Sources};
 use crate::model::{FileId, Span, Supplement};
 use crate::styles::Styles;
 
@@ -86,6 +86,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Built-in styles with the manuscript's overrides applied.
     pub styles: Styles,
+    /// The manuscript's `[lints]` (applied by [`crate::check`], once every rule has run).
+    pub lints: Lints,
 }
 
 /// Loads the manuscript in `dir`.
@@ -112,7 +114,11 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         bytes_read: 0,
     };
 
-    let main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
+    let mut main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
+    let lints = match &mut main {
+        Some((file, m)) => lints(*file, std::mem::take(&mut m.lints), &mut reader.diagnostics),
+        None => Lints::default(),
+    };
     let references = if dir.join(REFERENCES_FILE).exists() {
         reader.read::<raw::ReferencesFile>(REFERENCES_FILE)?
     } else {
@@ -172,7 +178,60 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         supplement,
         diagnostics: crate::diagnostics::limit_per_rule(diagnostics),
         styles,
+        lints,
     })
+}
+
+/// Reads `[lints]`: each key must name a warning rule; an unknown one (or an error rule,
+/// which cannot be allowed) is an `unknown-lint` error at the key.
+fn lints(
+    file: FileId,
+    raw: std::collections::BTreeMap<raw::Str, Spanned<raw::RawLintLevel>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Lints {
+    let mut lints = Lints::default();
+    let mut entries: Vec<_> = raw.into_iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    for (key, level) in entries {
+        let at = |range: std::ops::Range<usize>| Span {
+            file,
+            start: range.start,
+            end: range.end,
+        };
+        let name = key.get_ref().as_str();
+        let warnings: Vec<&str> = crate::diagnostics::warning_rules().collect();
+        match warnings.iter().find(|w| **w == name) {
+            Some(code) => lints.set(
+                code,
+                match level.get_ref() {
+                    raw::RawLintLevel::Allow => LintLevel::Allow,
+                    raw::RawLintLevel::Warn => LintLevel::Warn,
+                    raw::RawLintLevel::Deny => LintLevel::Deny,
+                },
+                at(key.span()),
+            ),
+            None => {
+                let is_error = crate::diagnostics::RULES.iter().any(|(c, _)| *c == name);
+                let (message, hint) = if is_error {
+                    (
+                        format!("`{name}` is an error, not a warning: [lints] cannot change it"),
+                        format!("[lints] sets warnings only: {}", warnings.join(", ")),
+                    )
+                } else {
+                    (
+                        format!("unknown lint `{name}`"),
+                        did_you_mean(name, warnings.iter().copied()).unwrap_or_else(|| {
+                            format!("the warnings [lints] can set: {}", warnings.join(", "))
+                        }),
+                    )
+                };
+                diags.push(
+                    Diagnostic::error("unknown-lint", at(key.span()), message).with_hint(hint),
+                );
+            }
+        }
+    }
+    lints
 }
 
 struct Reader<'a> {

@@ -25,6 +25,17 @@ pub struct SupplementFile {
     pub general_notes: Vec<Str>,
     #[serde(default)]
     pub floating_topic: Vec<Spanned<RawFloatingTopic>>,
+    #[serde(default)]
+    pub lints: std::collections::BTreeMap<Str, Spanned<RawLintLevel>>,
+}
+
+/// A level in `[lints]`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawLintLevel {
+    Allow,
+    Warn,
+    Deny,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,6 +10,7 @@ mod hardening;
 mod html;
 mod inputs;
 mod limits;
+mod lints;
 mod manuscript;
 mod serve;
 mod source;
