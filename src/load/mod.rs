@@ -525,8 +525,8 @@ impl Reader<'_> {
                     continue;
                 }
             }
-            if let Err(error) = styles.set(&name, text) {
-                self.diagnostics.push(toml_error(file, &error));
+            if let Err(error) = styles.set(&name, text.clone()) {
+                self.diagnostics.push(toml_error(file, &text, &error));
             }
         }
         Ok(styles)
@@ -764,7 +764,7 @@ impl Reader<'_> {
             let mut reported = std::collections::HashSet::new();
             let mut deep_at = None;
             for error in errors {
-                let mut d = toml_error(file, &error);
+                let mut d = toml_error(file, text, &error);
                 if d.message == "recursion limit" {
                     // The parser gives no place for this one: find it (once).
                     let at = *deep_at.get_or_insert_with(|| deep_nesting_at(text));
@@ -800,7 +800,7 @@ impl Reader<'_> {
         // independent of each other, so drop the offending key and try again, to report
         // them all at once.
         const RECOVERABLE: [&str; 3] = ["unknown-key", "unknown-value", "invalid-type"];
-        let mut found = vec![toml_error(file, &error)];
+        let mut found = vec![toml_error(file, text, &error)];
         let mut removed_at: Vec<usize> = Vec::new();
         let mut removed_keys: Vec<String> = Vec::new();
         let mut next = error.span().map(|r| r.start);
@@ -824,7 +824,7 @@ impl Reader<'_> {
                 Ok(_) => break,
                 Err(error) => {
                     next = error.span().map(|r| r.start);
-                    found.push(toml_error(file, &error));
+                    found.push(toml_error(file, text, &error));
                 }
             }
         }
@@ -966,7 +966,7 @@ fn scan_strings(file: FileId, tree: &Spanned<DeTable<'_>>, diags: &mut Vec<Diagn
 }
 
 /// Turns a TOML parse or deserialize error into a located diagnostic with a code and hint.
-fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
+fn toml_error(file: FileId, text: &str, error: &toml::de::Error) -> Diagnostic {
     let range = error.span().unwrap_or(0..0);
     let span = Span {
         file,
@@ -1002,18 +1002,79 @@ fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
             Some(format!("add `{key} = …` to this table")),
         )
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        let hint = if message.contains("expected a string") {
-            Some("quote the value, e.g. date = \"2024-04-01\" or pages = [\"12-19\"]".to_string())
-        } else if message.contains("expected an array") || message.contains("expected a sequence") {
-            Some("write a list in brackets, e.g. owners = [\"sato\"]".to_string())
-        } else {
-            None
-        };
+        let hint = type_hint(text, range.clone(), &message);
         ("invalid-type", plain_type_names(&message), hint)
     } else {
         ("toml-syntax", message.clone(), None)
     };
     Diagnostic::error(code, span, text).with_hint_opt(hint)
+}
+
+/// Keys whose value is a list of tables (`[[key]]`), not a list of strings.
+const TABLE_LISTS: [&str; 11] = [
+    "point",
+    "topic",
+    "section",
+    "team",
+    "history",
+    "reason",
+    "item",
+    "link",
+    "related",
+    "floating_topic",
+    "reference",
+];
+
+/// How to write the value of a wrong type, shown with the key it was written for (found
+/// on the line before the value) and the value itself: `pages = 40` is hinted with
+/// `pages = ["40"]`, `priority = "4"` with `priority = 4`.
+fn type_hint(text: &str, value: std::ops::Range<usize>, message: &str) -> Option<String> {
+    let written = text.get(value.clone())?.trim();
+    let line_start = text[..value.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |n| n + 1);
+    let before = text.get(line_start..value.start)?.trim_end();
+    let key = before
+        .strip_suffix('=')?
+        .trim_end()
+        .rsplit(['.', ' ', '{', ','])
+        .next()?
+        .trim_matches(['"', '\'']);
+    if key.is_empty() || written.contains('\n') || written.chars().count() > 60 {
+        return None;
+    }
+    let unquoted = written.trim_matches(['"', '\'']);
+    let as_string = if written.starts_with(['"', '\'']) {
+        written.to_string()
+    } else {
+        format!("{unquoted:?}")
+    };
+    if message.contains("expected a sequence") || message.contains("expected an array") {
+        if TABLE_LISTS.contains(&key) {
+            return Some(format!("write each entry as a table of its own: [[{key}]]"));
+        }
+        return Some(format!("write a list in brackets: {key} = [{as_string}]"));
+    }
+    if message.contains("expected a string") {
+        if written.starts_with('[') {
+            return Some(format!("write one string, not a list: {key} = \"…\""));
+        }
+        return Some(format!("quote the value: {key} = {as_string}"));
+    }
+    if message.contains("expected i64") || message.contains("expected an integer") {
+        return Some(if unquoted.parse::<i64>().is_ok() {
+            format!("write the number without quotes: {key} = {unquoted}")
+        } else {
+            format!("write a whole number: {key} = 4")
+        });
+    }
+    if message.contains("expected a boolean") {
+        return Some(format!("write true or false, without quotes: {key} = true"));
+    }
+    if message.contains("expected a map") || message.contains("expected struct") {
+        return Some(format!("write it as a table: [{key}]"));
+    }
+    None
 }
 
 /// Replaces Rust type names in serde messages with words a manuscript author knows.

@@ -9,6 +9,48 @@ use toml::Spanned;
 /// A string with its span.
 pub type Str = Spanned<String>;
 
+/// A date with its span.
+pub type Date = Spanned<RawDate>;
+
+/// A date as written: a string (`"2025-03"`) or a native TOML date (`2025-03-01`), which
+/// may carry a time the loader then refuses.
+#[derive(Debug, Clone)]
+pub enum RawDate {
+    /// `date = "2025-03-01"` (also `"2025-03"` and `"2025"`).
+    Text(String),
+    /// `date = 2025-03-01`, or a date-time.
+    Native(toml::value::Datetime),
+}
+
+impl<'de> Deserialize<'de> for RawDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawDate;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a date such as 2025-03-01, or a string such as \"2025-03\"")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawDate, E> {
+                Ok(RawDate::Text(v.to_string()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawDate, E> {
+                Ok(RawDate::Text(v))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawDate, A::Error> {
+                toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(
+                    map,
+                ))
+                .map(RawDate::Native)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// `supplement.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,7 +90,7 @@ pub struct RawSupplement {
     #[serde(default)]
     pub audience: Vec<Str>,
     pub edition: Option<Str>,
-    pub date: Option<Str>,
+    pub date: Option<Date>,
     pub author: Option<Str>,
     #[serde(default)]
     pub link: Vec<RawLink>,
@@ -80,7 +122,7 @@ pub struct RawBaseBook {
     pub title: Str,
     pub publisher: Str,
     pub edition: Option<Str>,
-    pub published: Option<Str>,
+    pub published: Option<Date>,
     pub pages: Option<Spanned<i64>>,
     #[serde(default)]
     pub pages_approximate: bool,
@@ -111,7 +153,7 @@ pub struct RawTeamMember {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHistory {
-    pub date: Str,
+    pub date: Date,
     pub summary: Str,
 }
 
@@ -160,7 +202,7 @@ pub struct RawReference {
     pub id: Str,
     pub title: Str,
     pub issuer: Option<Str>,
-    pub date: Option<Str>,
+    pub date: Option<Date>,
     pub version: Option<Str>,
     pub url: Option<Str>,
     pub file: Option<Str>,

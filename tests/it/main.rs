@@ -12,6 +12,7 @@ mod inputs;
 mod limits;
 mod lints;
 mod manuscript;
+mod messages;
 mod serve;
 mod source;
 mod support;
