@@ -4,8 +4,10 @@
 mod build;
 mod check;
 mod formats;
+mod init;
 mod locate;
 mod report;
+mod schema;
 mod serve;
 pub mod write;
 
@@ -27,6 +29,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 const EXAMPLES: &str = "\
 Examples:
+  supplement init my-supplement                     start a new manuscript (commented, checks clean)
   supplement build                                  build every format of the manuscript found here into ./out
   supplement build --format changelog --out dist    build only the changelog into ./dist
   supplement check examples/full                    check a manuscript without writing anything
@@ -63,6 +66,35 @@ enum Command {
     Serve(ServeArgs),
     /// List the output formats.
     Formats,
+    /// Print the JSON Schema of a manuscript file (for Taplo / Even Better TOML).
+    Schema(SchemaArgs),
+    /// Start a new manuscript: a small, commented one that checks clean and builds.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder to create the manuscript in (new or empty; default: the current one).
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_enum, default_value_t = SchemaFileArg::Supplement)]
+    file: SchemaFileArg,
+}
+
+/// A manuscript file that has a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaFileArg {
+    /// supplement.toml
+    Supplement,
+    /// references.toml
+    References,
+    /// parts/*.toml
+    Part,
 }
 
 /// Flags every command takes.
@@ -214,6 +246,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, &cli.global),
         Command::Serve(args) => serve::run(args, &cli.global),
         Command::Formats => formats::run(),
+        Command::Schema(args) => schema::run(args),
+        Command::Init(args) => init::run(args, &cli.global),
     };
     ExitCode::from(match result {
         Ok(code) => code,

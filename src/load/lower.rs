@@ -1,10 +1,8 @@
 //! Lowering: raw TOML structs → model types. Parses the small value languages (dates, page
 //! ranges, owners, ids, Markdown) and reports each bad value where it was written.
 
-use toml::Spanned;
-
 use super::markdown::{self, StringMap};
-use super::raw::{self, Str};
+use super::raw::{self, Spanned, Str};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::model::{
     Action, BaseBook, BaseSection, Block, DocumentLink, FileId, FloatingTopic, HistoryEntry, IdRef,

@@ -55,6 +55,73 @@ pub const MAX_TOPICS: usize = 20_000;
 /// Deepest nesting of topics under a revision point (or a part).
 pub const MAX_TOPIC_DEPTH: usize = 12;
 
+/// A file of a manuscript that has a JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaFile {
+    /// `supplement.toml`.
+    Supplement,
+    /// `references.toml`.
+    References,
+    /// A file of `parts/`.
+    Part,
+}
+
+impl SchemaFile {
+    /// Every file that has a schema.
+    pub const ALL: [SchemaFile; 3] = [Self::Supplement, Self::References, Self::Part];
+
+    /// The name the schema is shipped under in the repository's `schema/` folder and
+    /// written under by `init`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Supplement => "supplement.schema.json",
+            Self::References => "references.schema.json",
+            Self::Part => "part.schema.json",
+        }
+    }
+}
+
+/// The JSON Schema (draft-07) of a manuscript file, generated from the structs the loader
+/// reads it into, so it refuses the same unknown keys, missing keys, wrong types and
+/// unknown values. Editors use it through Taplo / Even Better TOML.
+pub fn schema(file: SchemaFile) -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft07()
+        .with_transform(schemars::transform::RecursiveTransform(no_null))
+        .into_generator();
+    let schema = match file {
+        SchemaFile::Supplement => generator.into_root_schema_for::<raw::SupplementFile>(),
+        SchemaFile::References => generator.into_root_schema_for::<raw::ReferencesFile>(),
+        SchemaFile::Part => generator.into_root_schema_for::<raw::PartFile>(),
+    };
+    schema.to_value()
+}
+
+/// Takes `null` out of a schema: TOML has no null, and an absent key is what an `Option`
+/// field means (`"type": ["string", "null"]` becomes `"type": "string"`, an `anyOf` with
+/// a null branch its other branch).
+fn no_null(schema: &mut schemars::Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(serde_json::Value::Array(types)) = object.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types.remove(0);
+            object.insert("type".into(), only);
+        }
+    }
+    if let Some(serde_json::Value::Array(branches)) = object.get_mut("anyOf") {
+        branches.retain(|b| b.get("type").is_none_or(|t| t != "null"));
+        if branches.len() == 1 {
+            let only = branches.remove(0);
+            object.remove("anyOf");
+            if let serde_json::Value::Object(inner) = only {
+                object.extend(inner);
+            }
+        }
+    }
+}
+
 /// A manuscript folder that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -186,7 +253,7 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
 /// which cannot be allowed) is an `unknown-lint` error at the key.
 fn lints(
     file: FileId,
-    raw: std::collections::BTreeMap<raw::Str, Spanned<raw::RawLintLevel>>,
+    raw: std::collections::BTreeMap<raw::Str, raw::Spanned<raw::RawLintLevel>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Lints {
     let mut lints = Lints::default();
