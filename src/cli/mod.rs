@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod formats;
 mod init;
 mod locate;
@@ -37,6 +38,7 @@ Examples:
   supplement check --message-format github          GitHub Actions annotations
   supplement serve --open                           live preview at http://127.0.0.1:8040/
   supplement formats                                list the output formats
+  supplement completions bash > ~/.local/share/bash-completion/completions/supplement
 
 The manuscript is the folder given (DIR or -m DIR); else the current folder when it holds
 supplement.toml; else ./manuscript; else the nearest parent folder that holds supplement.toml.
@@ -70,6 +72,17 @@ enum Command {
     Schema(SchemaArgs),
     /// Start a new manuscript: a small, commented one that checks clean and builds.
     Init(InitArgs),
+    /// Print the completion script for a shell (e.g. `supplement completions bash`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `supplement man > supplement.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -248,6 +261,8 @@ pub fn main() -> ExitCode {
         Command::Formats => formats::run(),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args, &cli.global),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man => completions::man(),
     };
     ExitCode::from(match result {
         Ok(code) => code,

@@ -165,3 +165,42 @@ fn an_output_that_cannot_be_written_names_the_file_and_its_cause() {
         "{stderr}"
     );
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_parser() {
+    // Intent: every shell's script and the man page name every command; an unknown shell
+    // is a usage error.
+    let commands = [
+        "build",
+        "check",
+        "serve",
+        "formats",
+        "schema",
+        "init",
+        "completions",
+        "man",
+    ];
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&root(), &["completions", shell]);
+        assert_eq!(code(&out), 0, "{shell}");
+        let script = text(&out).0;
+        for command in commands {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+        assert!(
+            script.contains("message-format"),
+            "{shell} lacks the flags"
+        );
+    }
+    assert_eq!(code(&run(&root(), &["completions", "tcsh"])), 2);
+    let out = run(&root(), &["man"]);
+    assert_eq!(code(&out), 0);
+    let page = text(&out).0;
+    assert!(page.contains(".TH supplement 1"), "{page}");
+    for command in commands {
+        assert!(
+            page.contains(&format!("supplement\\-{command}")) || page.contains(command),
+            "{command}"
+        );
+    }
+}
