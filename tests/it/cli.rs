@@ -187,10 +187,7 @@ fn completions_and_the_man_page_come_from_the_parser() {
         for command in commands {
             assert!(script.contains(command), "{shell} lacks {command}");
         }
-        assert!(
-            script.contains("message-format"),
-            "{shell} lacks the flags"
-        );
+        assert!(script.contains("message-format"), "{shell} lacks the flags");
     }
     assert_eq!(code(&run(&root(), &["completions", "tcsh"])), 2);
     let out = run(&root(), &["man"]);
