@@ -201,3 +201,36 @@ fn completions_and_the_man_page_come_from_the_parser() {
         );
     }
 }
+
+#[test]
+fn the_ci_workflow_example_caches_a_binary_with_least_permissions_and_runs() {
+    // Intent: examples/ci/supplement.yml reads only, caches the built binary (exactly)
+    // and cargo's build (with restore keys), and the commands it runs work as written.
+    let yml = std::fs::read_to_string(root().join("examples/ci/supplement.yml")).expect("yml");
+    assert!(yml.contains("\npermissions:\n  contents: read\n"), "{yml}");
+    assert!(yml.contains("path: ~/.local/bin/supplement"), "{yml}");
+    assert!(yml.contains("restore-keys:"), "{yml}");
+    assert!(
+        yml.contains("if: steps.binary.outputs.cache-hit != 'true'"),
+        "{yml}"
+    );
+    let out_dir = temp_dir("ci-example");
+    let mut ran = 0;
+    for line in yml.lines() {
+        let Some((_, command)) = line.split_once("\"$HOME/.local/bin/supplement\" ") else {
+            continue;
+        };
+        let command = command.split('>').next().unwrap_or_default().trim();
+        let command = command.replace("--out out", &format!("--out {}", out_dir.display()));
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let out = run(&root(), &args);
+        assert_eq!(code(&out), 0, "{command}: {}", text(&out).1);
+        if command.contains("--message-format json") {
+            assert!(json_records(&text(&out).0)
+                .iter()
+                .any(|r| r["reason"] == "output"));
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, 2, "the example runs check and build");
+}

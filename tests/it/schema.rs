@@ -62,7 +62,7 @@ fn the_schema_accepts_what_check_accepts_and_refuses_its_schema_errors() {
     {
         client_missing(
             "the_schema_accepts_what_check_accepts_and_refuses_its_schema_errors",
-            "the Python package jsonschema",
+            "the Python package jsonschema is not installed",
         );
         return;
     }
