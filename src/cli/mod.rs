@@ -116,7 +116,7 @@ pub struct GlobalArgs {
     /// Print only diagnostics and errors (no progress, no counts).
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Say more: which manuscript was found, what was done (repeat for more).
+    /// Say more: which manuscript was found and what was rendered.
     #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     /// Colour the human form of diagnostics (`auto`: on a terminal, unless NO_COLOR is set).
