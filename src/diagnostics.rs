@@ -30,6 +30,119 @@ impl Severity {
     }
 }
 
+/// Every rule (diagnostic code) and its severity. A rule listed as a warning can be
+/// allowed, warned or denied in the manuscript's `[lints]` table.
+pub const RULES: &[(&str, Severity)] = &[
+    ("toml-syntax", Severity::Error),
+    ("unknown-key", Severity::Error),
+    ("unknown-value", Severity::Error),
+    ("missing-key", Severity::Error),
+    ("invalid-type", Severity::Error),
+    ("invalid-utf8", Severity::Error),
+    ("forbidden-character", Severity::Error),
+    ("invalid-id", Severity::Error),
+    ("invalid-date", Severity::Error),
+    ("invalid-pages", Severity::Error),
+    ("invalid-priority", Severity::Error),
+    ("invalid-owner", Severity::Error),
+    ("invalid-language", Severity::Error),
+    ("no-parts", Severity::Error),
+    ("outside-manuscript", Severity::Error),
+    ("file-too-large", Severity::Error),
+    ("too-many-parts", Severity::Error),
+    ("too-many-points", Severity::Error),
+    ("too-many-topics", Severity::Error),
+    ("topics-too-deep", Severity::Error),
+    ("markdown-too-deep", Severity::Error),
+    ("too-many-elements", Severity::Error),
+    ("too-many-cells", Severity::Error),
+    ("too-many-list-items", Severity::Error),
+    ("too-many-links", Severity::Error),
+    ("duplicate-id", Severity::Error),
+    ("unknown-part", Severity::Error),
+    ("unknown-section", Severity::Error),
+    ("unknown-reason", Severity::Error),
+    ("unknown-reference", Severity::Error),
+    ("unknown-owner", Severity::Error),
+    ("unknown-parent", Severity::Error),
+    ("parent-cycle", Severity::Error),
+    ("reversed-pages", Severity::Error),
+    ("pages-outside-book", Severity::Error),
+    ("pages-contradict-map", Severity::Error),
+    ("wrong-part", Severity::Error),
+    ("no-target", Severity::Error),
+    ("history-order", Severity::Error),
+    ("date-before-history", Severity::Error),
+    ("link-scheme", Severity::Error),
+    ("unknown-anchor", Severity::Error),
+    ("invalid-style", Severity::Error),
+    ("invalid-emitter", Severity::Error),
+    ("external-emitter", Severity::Error),
+    ("unknown-lint", Severity::Error),
+    ("unassigned-owner", Severity::Warning),
+    ("unused-reference", Severity::Warning),
+    ("empty-body", Severity::Warning),
+    ("open-ended-section", Severity::Warning),
+    ("overlapping-sections", Severity::Warning),
+    ("unknown-style", Severity::Warning),
+];
+
+/// The rules that give warnings (those `[lints]` can set).
+pub fn warning_rules() -> impl Iterator<Item = &'static str> {
+    RULES
+        .iter()
+        .filter(|(_, s)| *s == Severity::Warning)
+        .map(|(code, _)| *code)
+}
+
+/// What `[lints]` does with a warning rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LintLevel {
+    /// Not reported.
+    Allow,
+    /// Reported as a warning (the default).
+    Warn,
+    /// Reported as an error.
+    Deny,
+}
+
+/// The manuscript's `[lints]`: a level per warning rule, with where it was set.
+#[derive(Debug, Clone, Default)]
+pub struct Lints {
+    levels: Vec<(&'static str, LintLevel, Span)>,
+}
+
+impl Lints {
+    /// Sets the level of a warning rule, set at `span`.
+    pub fn set(&mut self, code: &'static str, level: LintLevel, span: Span) {
+        self.levels.retain(|(c, _, _)| *c != code);
+        self.levels.push((code, level, span));
+    }
+
+    /// Applies the levels: allowed warnings are dropped, denied ones become errors that
+    /// point at the `[lints]` entry too.
+    pub fn apply(&self, diags: &mut Vec<Diagnostic>) {
+        if self.levels.is_empty() {
+            return;
+        }
+        diags.retain_mut(|d| {
+            if d.severity != Severity::Warning {
+                return true;
+            }
+            match self.levels.iter().find(|(code, _, _)| *code == d.code) {
+                Some((_, LintLevel::Allow, _)) => false,
+                Some((code, LintLevel::Deny, span)) => {
+                    d.severity = Severity::Error;
+                    d.related
+                        .push((*span, format!("`{code}` is denied here, in [lints]")));
+                    true
+                }
+                _ => true,
+            }
+        });
+    }
+}
+
 /// One problem found in a manuscript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -556,31 +669,38 @@ impl<'s> Files<'s> for Snippets<'_> {
     }
 }
 
-/// One JSON object per line: severity, code, message, file, line, column, end_line,
-/// end_column, hint, related.
+/// Start and end (1-based line, column) of a span.
+fn range_of(sources: &Sources, span: Span) -> ((usize, usize), (usize, usize)) {
+    let end = Span {
+        start: span.end.max(span.start),
+        ..span
+    };
+    (sources.line_col(span), sources.line_col(end))
+}
+
+/// One JSON object per line: reason (`"diagnostic"`), severity, code, message, file, line,
+/// column, end_line, end_column, hint, related.
 pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
     for d in diags {
-        let (line, column) = sources.line_col(d.span);
-        let end = Span {
-            start: d.span.end,
-            ..d.span
-        };
-        let (end_line, end_column) = sources.line_col(end);
+        let ((line, column), (end_line, end_column)) = range_of(sources, d.span);
         let related: Vec<serde_json::Value> = d
             .related
             .iter()
             .map(|(span, note)| {
-                let (line, column) = sources.line_col(*span);
+                let ((line, column), (end_line, end_column)) = range_of(sources, *span);
                 serde_json::json!({
                     "file": sources.name(*span),
                     "line": line,
                     "column": column,
+                    "end_line": end_line,
+                    "end_column": end_column,
                     "message": note,
                 })
             })
             .collect();
         let value = serde_json::json!({
+            "reason": "diagnostic",
             "severity": d.severity.as_str(),
             "code": d.code,
             "message": d.message,
@@ -598,24 +718,32 @@ pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
     out
 }
 
-/// GitHub Actions workflow commands, which show up as annotations on the offending lines.
+/// GitHub Actions workflow commands, which show up as annotations on the offending lines:
+/// one `::error` or `::warning` per diagnostic (with its whole range), and one `::notice`
+/// per related location ("first defined here"), titled with the diagnostic's code.
 pub fn render_github(diags: &[Diagnostic], sources: &Sources) -> String {
     let mut out = String::new();
+    let mut command = |kind: &str, span: Span, title: &str, message: &str| {
+        let ((line, col), (end_line, end_col)) = range_of(sources, span);
+        let _ = writeln!(
+            out,
+            "::{kind} file={},line={line},endLine={end_line},col={col},endColumn={end_col},title={}::{}",
+            escape_property(&escape_control(sources.name(span))),
+            escape_property(title),
+            escape_data(message)
+        );
+    };
     for d in diags {
-        let (line, col) = sources.line_col(d.span);
         let mut message = escape_control(&d.message).into_owned();
         if let Some(hint) = &d.hint {
             message.push_str("\nhint: ");
             message.push_str(&escape_control(hint));
         }
-        let _ = writeln!(
-            out,
-            "::{} file={},line={line},col={col},title={}::{}",
-            d.severity.as_str(),
-            escape_property(&escape_control(sources.name(d.span))),
-            escape_property(d.code),
-            escape_data(&message)
-        );
+        command(d.severity.as_str(), d.span, d.code, &message);
+        for (span, note) in &d.related {
+            let note = format!("{} (see {})", escape_control(note), d.code);
+            command("notice", *span, d.code, &note);
+        }
     }
     out
 }

@@ -237,6 +237,9 @@ pub struct TextLabels {
     pub errors_title: String,
     pub errors_reload: String,
     pub error_details: String,
+    pub errors_last_good: String,
+    pub warnings_title: String,
+    pub dismiss: String,
 }
 
 /// Patterns for values (see labels.toml for the names each one takes).

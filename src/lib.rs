@@ -187,7 +187,8 @@ pub fn style_diagnostic(
     )
 }
 
-/// Loads and validates the manuscript in `dir`.
+/// Loads and validates the manuscript in `dir`; the manuscript's `[lints]` decide which
+/// warnings are reported, and which fail it as errors.
 pub fn check(dir: &Path) -> Result<Checked, load::LoadError> {
     let loaded = load::load(dir)?;
     let mut diagnostics = loaded.diagnostics;
@@ -207,6 +208,7 @@ pub fn check(dir: &Path) -> Result<Checked, load::LoadError> {
         view = Some(built);
     }
     diagnostics.extend(check_styles(&loaded.sources, &loaded.styles));
+    loaded.lints.apply(&mut diagnostics);
     Ok(Checked {
         sources: loaded.sources,
         supplement: loaded.supplement,

@@ -475,8 +475,27 @@ impl<'a> Validator<'a> {
     fn owner_id(&mut self, id: &IdRef) {
         let s = self.s;
         if s.member(&id.value).is_none() {
-            let ids = s.team.iter().map(|m| m.id.value.as_str());
-            self.unknown("unknown-owner", "team member", id, ids);
+            let code = "unknown-owner";
+            let message = format!("unknown team member {:?}", id.value);
+            if !self.limit.has_room(code) {
+                self.push(Diagnostic::error(code, id.span, message));
+                return;
+            }
+            let ids: Vec<&str> = s.team.iter().map(|m| m.id.value.as_str()).collect();
+            const SHOWN: usize = 20;
+            let listed = ids
+                .iter()
+                .take(SHOWN)
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = if ids.len() > SHOWN { ", …" } else { "" };
+            let hint = match (did_you_mean(&id.value, ids.iter().copied()), ids.is_empty()) {
+                (_, true) => "no team member is defined: add a [[team]] entry".to_string(),
+                (Some(guess), false) => format!("{guess} the team's ids: {listed}{more}"),
+                (None, false) => format!("the team's ids: {listed}{more}"),
+            };
+            self.push(Diagnostic::error(code, id.span, message).with_hint(hint));
         }
     }
 

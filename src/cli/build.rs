@@ -4,57 +4,42 @@
 use crate::emit::{self, Emitter, RenderOptions};
 use crate::external::ExternalEmitter;
 
-use super::{fail, report, write, BuildArgs, EXIT_MANUSCRIPT, EXIT_OK, EXIT_USAGE};
+use super::{report, write, BuildArgs, GlobalArgs, Reporter, UsageError, EXIT_MANUSCRIPT, EXIT_OK};
 
-/// Runs the command.
-pub(super) fn run(args: &BuildArgs) -> u8 {
-    let chosen = match select_formats(&args.format) {
-        Ok(chosen) => chosen,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let options = match render_options() {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let checked = match crate::check(&args.common.manuscript) {
-        Ok(checked) => checked,
-        Err(e) => return fail(&e),
-    };
-    if !report(&checked, &args.common) {
+/// Runs the command: `Ok` with exit code 0 or 1, `Err` for a usage or I/O error.
+pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
+    let reporter = Reporter::new(global, args.common.message_format.into());
+    let chosen = select_formats(&args.format)?;
+    let options = render_options()?;
+    let manuscript = args.common.manuscript.locate()?;
+    reporter.detail(&format!("manuscript: {}", manuscript.display()));
+    let checked = crate::check(&manuscript)?;
+    if !report(&checked, &args.common, &reporter, &manuscript) {
         eprintln!("error: build stopped; nothing was written");
-        return EXIT_MANUSCRIPT;
+        return Ok(EXIT_MANUSCRIPT);
     }
     let (Some(view), Some(model)) = (&checked.view, &checked.supplement) else {
-        return EXIT_MANUSCRIPT;
+        return Ok(EXIT_MANUSCRIPT);
     };
+    let (errors, warnings) = crate::diagnostics::counts(&checked.diagnostics);
     // Names that are not built in are external emitters: the manuscript's, else on PATH.
     let mut externals: Vec<ExternalEmitter> = Vec::new();
     for format in &chosen {
         if let Format::External(name) = format {
-            match ExternalEmitter::resolve(
-                name,
-                &model.emitters,
-                &args.common.manuscript,
-                &args.out,
-            ) {
+            match ExternalEmitter::resolve(name, &model.emitters, &manuscript, &args.out) {
                 Some(e) => externals.push(e),
                 None => {
                     let names: Vec<&str> = emit::REGISTRY.iter().map(|e| e.name()).collect();
                     let hint = crate::diagnostics::did_you_mean(name, names.iter().copied())
                         .map(|h| format!(" ({h})"))
                         .unwrap_or_default();
-                    eprintln!(
-                        "error: unknown format {name:?}{hint}: not built in ({}, all), not declared under [emitters.{name}] in supplement.toml, and no {}{name} on PATH",
+                    return Err(UsageError::new(format!(
+                        "unknown format {name:?}{hint}: not built in ({}, all), not declared under [emitters.{name}] in supplement.toml, and no {}{name} on PATH",
                         available(),
                         crate::external::PREFIX
-                    );
-                    return EXIT_USAGE;
+                    ))
+                    .with_hint("`supplement formats` lists the formats")
+                    .into());
                 }
             }
         }
@@ -73,17 +58,25 @@ pub(super) fn run(args: &BuildArgs) -> u8 {
         Err((name, e)) => {
             // A style override that fails is the manuscript's error, located like any other.
             match crate::style_diagnostic(&checked.sources, &name, &e) {
-                Some(d) => super::print_diagnostics(&[d], &checked.sources, &args.common),
+                Some(d) => reporter.diagnostics(&[d], &checked.sources, &manuscript),
                 None => match &e {
                     emit::EmitError::External { diagnostics, .. } => {
                         eprintln!("error: {e}");
-                        show_external(&name, diagnostics, &[], &checked.sources, &args.common);
+                        show_external(
+                            &name,
+                            diagnostics,
+                            &[],
+                            &checked.sources,
+                            &reporter,
+                            &manuscript,
+                        );
                     }
                     _ => eprintln!("error: {name} output failed: {e}"),
                 },
             }
             eprintln!("error: build stopped; nothing was written");
-            return EXIT_MANUSCRIPT;
+            reporter.finished(false, errors + 1, warnings, false);
+            return Ok(EXIT_MANUSCRIPT);
         }
     };
     for e in &externals {
@@ -93,18 +86,24 @@ pub(super) fn run(args: &BuildArgs) -> u8 {
             &diagnostics,
             &lines,
             &checked.sources,
-            &args.common,
+            &reporter,
+            &manuscript,
         );
     }
-    match write::write_all_atomic(&args.out, &files) {
-        Ok(paths) => {
-            for (path, file) in paths.iter().zip(&files) {
-                println!("wrote {} ({} bytes)", path.display(), file.bytes.len());
-            }
-        }
-        Err(e) => return fail(&e),
+    reporter.detail(&format!(
+        "rendered {}",
+        emitters
+            .iter()
+            .map(|e| e.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let paths = write::write_all_atomic(&args.out, &files)?;
+    for (path, file) in paths.iter().zip(&files) {
+        reporter.wrote(path, file.bytes.len());
     }
-    EXIT_OK
+    reporter.finished(true, errors, warnings, false);
+    Ok(EXIT_OK)
 }
 
 /// What an external emitter printed on stderr: its diagnostics (located when they name a
@@ -114,7 +113,8 @@ fn show_external(
     diagnostics: &[crate::external::ExternalDiagnostic],
     lines: &[String],
     sources: &crate::diagnostics::Sources,
-    common: &super::CommonArgs,
+    reporter: &Reporter,
+    manuscript: &std::path::Path,
 ) {
     let (located, plain) = crate::external_diagnostics(sources, name, diagnostics);
     for line in plain {
@@ -129,7 +129,7 @@ fn show_external(
         eprintln!("{name}: … {} more lines of stderr", lines.len() - SHOWN);
     }
     if !located.is_empty() {
-        super::print_diagnostics(&located, sources, common);
+        reporter.diagnostics(&located, sources, manuscript);
     }
 }
 
@@ -141,7 +141,7 @@ enum Format {
 }
 
 /// Resolves `--format`: a comma-separated list of format names, or `all`.
-fn select_formats(list: &str) -> Result<Vec<Format>, String> {
+fn select_formats(list: &str) -> Result<Vec<Format>, UsageError> {
     let mut chosen: Vec<Format> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -159,10 +159,10 @@ fn select_formats(list: &str) -> Result<Vec<Format>, String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
-                return Err(format!(
+                return Err(UsageError::new(format!(
                     "{name:?} is not a format name (letters, digits, - and _); available: {}, all",
                     available()
-                ));
+                )));
             }
             if !seen.iter().any(|s| s == name) {
                 seen.push(name.to_string());
@@ -177,7 +177,10 @@ fn select_formats(list: &str) -> Result<Vec<Format>, String> {
         }
     }
     if chosen.is_empty() {
-        return Err(format!("no format given; available: {}, all", available()));
+        return Err(UsageError::new(format!(
+            "no format given; available: {}, all",
+            available()
+        )));
     }
     Ok(chosen)
 }
@@ -191,9 +194,11 @@ fn available() -> String {
 }
 
 /// Reads `SOURCE_DATE_EPOCH` (reproducible builds): the only environment the build reads.
-fn render_options() -> Result<RenderOptions, String> {
+fn render_options() -> Result<RenderOptions, UsageError> {
     let bad = |v: &dyn std::fmt::Debug| {
-        format!("SOURCE_DATE_EPOCH must be seconds since 1970, up to the year 9999, not {v:?}")
+        UsageError::new(format!(
+            "SOURCE_DATE_EPOCH must be seconds since 1970, up to the year 9999, not {v:?}"
+        ))
     };
     let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         // Years 1970 to 9999: what document dates can hold.

@@ -2,26 +2,27 @@
 //! (in memory), shake hands with the external emitters it declares, print the
 //! diagnostics, write nothing.
 
-use super::{fail, report, CheckArgs, EXIT_MANUSCRIPT, EXIT_OK};
+use super::{report, CheckArgs, GlobalArgs, Reporter, EXIT_MANUSCRIPT, EXIT_OK};
 
-/// Runs the command.
-pub(super) fn run(args: &CheckArgs) -> u8 {
-    let mut checked = match crate::check(&args.common.manuscript) {
-        Ok(checked) => checked,
-        Err(e) => return fail(&e),
-    };
+/// Runs the command: `Ok` with exit code 0 or 1, `Err` for a usage or I/O error.
+pub(super) fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
+    let reporter = Reporter::new(global, args.common.message_format.into());
+    let manuscript = args.common.manuscript.locate()?;
+    reporter.detail(&format!("manuscript: {}", manuscript.display()));
+    let mut checked = crate::check(&manuscript)?;
     if checked.is_ok() {
         let found = crate::check_templates(&checked);
         checked.diagnostics.extend(found);
-        let found = crate::check_emitters(&checked, &args.common.manuscript);
+        let found = crate::check_emitters(&checked, &manuscript);
         checked.diagnostics.extend(found);
     }
-    if report(&checked, &args.common) {
-        if args.common.message_format == super::FormatArg::Human {
-            eprintln!("{}: ok", args.common.manuscript.display());
-        }
-        EXIT_OK
-    } else {
-        EXIT_MANUSCRIPT
+    if !report(&checked, &args.common, &reporter, &manuscript) {
+        return Ok(EXIT_MANUSCRIPT);
     }
+    let (errors, warnings) = crate::diagnostics::counts(&checked.diagnostics);
+    if reporter.format == crate::diagnostics::MessageFormat::Human {
+        reporter.progress(&format!("{}: ok", manuscript.display()));
+    }
+    reporter.finished(true, errors, warnings, false);
+    Ok(EXIT_OK)
 }

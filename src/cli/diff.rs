@@ -2,12 +2,12 @@
 //! git revision and the working tree, or two revisions.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diff::{self, git, render, Side};
 use crate::Checked;
 
-use super::{CommonArgs, DiffArgs, DiffFormat, FormatArg, EXIT_OK, EXIT_USAGE};
+use super::{DiffArgs, DiffFormat, GlobalArgs, Reporter, UsageError, EXIT_OK, EXIT_USAGE};
 
 /// Exit code of `--exit-code` when the versions differ (as `git diff --exit-code`).
 const EXIT_DIFFERENT: u8 = 1;
@@ -69,81 +69,79 @@ impl Source {
 
 /// The two versions the arguments name: `OLD NEW` folders, `--git REV` (against the
 /// manuscript folder as it is), or `--git A..B`.
-fn sources(args: &DiffArgs) -> Result<(Source, Source), String> {
-    let dir = args.manuscript.clone();
+fn sources(args: &DiffArgs) -> anyhow::Result<(Source, Source)> {
     match (&args.git, args.old.as_ref(), args.new.as_ref()) {
-        (Some(spec), None, None) => match spec.split_once("..") {
-            Some((a, b)) => {
-                let a = if a.is_empty() { "HEAD" } else { a };
-                let b = if b.is_empty() { "HEAD" } else { b };
-                Ok((
+        (Some(spec), None, None) => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| anyhow::Error::new(e).context("cannot read the current folder"))?;
+            let dir = super::locate::manuscript(args.manuscript.as_deref(), &cwd)?;
+            Ok(match spec.split_once("..") {
+                Some((a, b)) => {
+                    let a = if a.is_empty() { "HEAD" } else { a };
+                    let b = if b.is_empty() { "HEAD" } else { b };
+                    (
+                        Source::Git {
+                            dir: dir.clone(),
+                            rev: a.to_string(),
+                        },
+                        Source::Git {
+                            dir,
+                            rev: b.to_string(),
+                        },
+                    )
+                }
+                None => (
                     Source::Git {
                         dir: dir.clone(),
-                        rev: a.to_string(),
+                        rev: spec.clone(),
                     },
-                    Source::Git {
-                        dir,
-                        rev: b.to_string(),
-                    },
-                ))
-            }
-            None => Ok((
-                Source::Git {
-                    dir: dir.clone(),
-                    rev: spec.clone(),
-                },
-                Source::Folder(dir),
-            )),
-        },
+                    Source::Folder(dir),
+                ),
+            })
+        }
         (None, Some(old), Some(new)) => {
             Ok((Source::Folder(old.clone()), Source::Folder(new.clone())))
         }
-        (Some(_), _, _) => Err("give either --git REV[..REV] or two folders, not both".into()),
-        _ => Err("give two manuscript folders (OLD NEW), or --git REV[..REV]".into()),
+        (Some(_), _, _) => {
+            Err(UsageError::new("give either --git REV[..REV] or two folders, not both").into())
+        }
+        _ => Err(
+            UsageError::new("give two manuscript folders (OLD NEW), or --git REV[..REV]")
+                .with_hint("`supplement diff --help` shows examples")
+                .into(),
+        ),
     }
 }
 
 /// Runs the command.
-pub(super) fn run(args: &DiffArgs) -> u8 {
-    let (old_source, new_source) = match sources(args) {
-        Ok(s) => s,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_USAGE;
-        }
-    };
-    let mut versions = Vec::new();
-    for source in [&old_source, &new_source] {
-        match source.load() {
-            Ok(v) => versions.push(v),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_USAGE;
-            }
-        }
-    }
-    let [old, new] = <[Version; 2]>::try_from(versions).unwrap_or_else(|_| unreachable!());
+pub(super) fn run(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
+    let (old_source, new_source) = sources(args)?;
+    let old = old_source.load().map_err(UsageError::new)?;
+    let new = new_source.load().map_err(UsageError::new)?;
     // Both sides must be valid: a side with errors is shown with its diagnostics, and
     // nothing is compared.
+    let reporter = Reporter::new(
+        global,
+        match args.message_format {
+            DiffFormat::Json => crate::diagnostics::MessageFormat::Json,
+            DiffFormat::Github => crate::diagnostics::MessageFormat::Github,
+            DiffFormat::Human | DiffFormat::Markdown => crate::diagnostics::MessageFormat::Human,
+        },
+    );
     let mut broken = false;
     for v in [&old, &new] {
         if !v.checked.is_ok() {
             broken = true;
-            let common = CommonArgs {
-                manuscript: PathBuf::from(&v.label),
-                message_format: match args.message_format {
-                    DiffFormat::Json => FormatArg::Json,
-                    DiffFormat::Github => FormatArg::Github,
-                    DiffFormat::Human | DiffFormat::Markdown => FormatArg::Human,
-                },
-                deny_warnings: false,
-            };
-            super::print_diagnostics(&v.checked.diagnostics, &v.checked.sources, &common);
+            reporter.diagnostics(
+                &v.checked.diagnostics,
+                &v.checked.sources,
+                Path::new(&v.label),
+            );
         }
     }
     if broken {
         eprintln!("error: a version has errors; nothing was compared");
-        return EXIT_USAGE;
+        return Ok(EXIT_USAGE);
     }
     fn side(v: &Version) -> Option<(Side<'_>, &crate::view::DocumentView)> {
         let model = v.checked.supplement.as_ref()?;
@@ -158,7 +156,7 @@ pub(super) fn run(args: &DiffArgs) -> u8 {
         ))
     }
     let (Some((old_side, old_view)), Some((new_side, new_view))) = (side(&old), side(&new)) else {
-        return EXIT_USAGE;
+        return Ok(EXIT_USAGE);
     };
     let mut changes = diff::diff(old_side, new_side);
     if args.message_format == DiffFormat::Github {
@@ -177,7 +175,7 @@ pub(super) fn run(args: &DiffArgs) -> u8 {
     let labels = &new_view.labels;
     let text = match args.message_format {
         DiffFormat::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = super::report::color_enabled(global.color, std::io::stdout().is_terminal());
             render::human(labels, &changes, new_view, old_view, color)
         }
         DiffFormat::Json => render::json(&changes),
@@ -187,13 +185,10 @@ pub(super) fn run(args: &DiffArgs) -> u8 {
         }
         DiffFormat::Github => render::github(labels, &changes),
     };
-    let code = super::dump::print_raw(&text);
-    if code != EXIT_OK {
-        return code;
-    }
+    super::report::stdout_write(&text);
     if args.exit_code && !changes.is_empty() {
-        EXIT_DIFFERENT
+        Ok(EXIT_DIFFERENT)
     } else {
-        EXIT_OK
+        Ok(EXIT_OK)
     }
 }

@@ -2,20 +2,21 @@
 //! (`--what view`, the default) as JSON on stdout, each with a `version`: what external
 //! emitters and other programs build on.
 
-use super::{fail, report, DumpArgs, WhatArg, EXIT_MANUSCRIPT, EXIT_OK};
+use super::{report, DumpArgs, GlobalArgs, Reporter, WhatArg, EXIT_MANUSCRIPT, EXIT_OK};
 
 /// The version of the model's JSON shape; a change that breaks consumers bumps it.
 pub const MODEL_VERSION: u32 = 1;
 
-/// Runs the command.
-pub(super) fn run(args: &DumpArgs) -> u8 {
-    let checked = match crate::check(&args.common.manuscript) {
-        Ok(checked) => checked,
-        Err(e) => return fail(&e),
-    };
-    if !report(&checked, &args.common) {
+/// Runs the command: the JSON on stdout (diagnostics on stderr, whatever the message
+/// format, so stdout stays one JSON document).
+pub(super) fn run(args: &DumpArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
+    let reporter = Reporter::new(global, crate::diagnostics::MessageFormat::Human);
+    let manuscript = args.common.manuscript.locate()?;
+    reporter.detail(&format!("manuscript: {}", manuscript.display()));
+    let checked = crate::check(&manuscript)?;
+    if !report(&checked, &args.common, &reporter, &manuscript) {
         eprintln!("error: the manuscript has errors; nothing was dumped");
-        return EXIT_MANUSCRIPT;
+        return Ok(EXIT_MANUSCRIPT);
     }
     #[derive(serde::Serialize)]
     struct Model<'a> {
@@ -28,32 +29,10 @@ pub(super) fn run(args: &DumpArgs) -> u8 {
             version: MODEL_VERSION,
             supplement: model,
         }),
-        _ => return EXIT_MANUSCRIPT,
+        _ => return Ok(EXIT_MANUSCRIPT),
     };
-    match json {
-        Ok(text) => print_out(&text),
-        Err(e) => fail(&format!("cannot write JSON: {e}")),
-    }
-}
-
-/// `supplement schema --view`: the JSON Schema of the document view (a published
-/// contract: `schema/view.schema.json` holds it, and a test keeps the two equal).
-pub(super) fn schema() -> u8 {
-    print_out(&crate::view::json_schema())
-}
-
-/// Writes a line to stdout; a reader that closed the pipe early (`| head`) is not an error.
-fn print_out(text: &str) -> u8 {
-    print_raw(&format!("{text}\n"))
-}
-
-/// Writes text to stdout as it is; a reader that closed the pipe early is not an error.
-pub(super) fn print_raw(text: &str) -> u8 {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => fail(&format!("cannot write to stdout: {e}")),
-    }
+    let mut text = json.map_err(|e| anyhow::anyhow!("cannot write JSON: {e}"))?;
+    text.push('\n');
+    super::report::stdout_write(&text);
+    Ok(EXIT_OK)
 }

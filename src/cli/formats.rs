@@ -3,7 +3,7 @@
 use crate::emit::REGISTRY;
 
 /// Runs the command.
-pub(super) fn run() -> u8 {
+pub(super) fn run() -> anyhow::Result<u8> {
     for emitter in REGISTRY {
         let note = if emitter.in_all() {
             ""
@@ -19,5 +19,5 @@ pub(super) fn run() -> u8 {
             program.display()
         );
     }
-    super::EXIT_OK
+    Ok(super::EXIT_OK)
 }

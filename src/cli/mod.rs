@@ -3,20 +3,25 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod dump;
 mod formats;
+mod init;
+mod locate;
+mod report;
+mod schema;
 mod serve;
 pub mod write;
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{self, MessageFormat};
+use crate::diagnostics::MessageFormat;
 use crate::Checked;
+pub use report::Reporter;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -27,20 +32,27 @@ pub const EXIT_USAGE: u8 = 2;
 
 const EXAMPLES: &str = "\
 Examples:
-  supplement build                                  build every format of ./manuscript into ./out
+  supplement init my-supplement                     start a new manuscript (commented, checks clean)
+  supplement build                                  build every format of the manuscript found here into ./out
   supplement build --format changelog --out dist    build only the changelog into ./dist
-  supplement check --manuscript examples/full       check a manuscript without writing anything
-  supplement check --message-format json            one JSON object per diagnostic, for editors and CI
+  supplement check examples/full                    check a manuscript without writing anything
+  supplement check --message-format json            one JSON object per line on stdout, for editors and CI
   supplement check --message-format github          GitHub Actions annotations
   supplement serve --open                           live preview at http://127.0.0.1:8040/
   supplement formats                                list the output formats
+  supplement completions bash > ~/.local/share/bash-completion/completions/supplement
+
+The manuscript is the folder given (DIR or -m DIR); else the current folder when it holds
+supplement.toml; else ./manuscript; else the nearest parent folder that holds supplement.toml.
 
 Exit codes: 0 success, 1 the manuscript has errors, 2 usage or I/O error.";
 
 /// Compile a supplement manuscript (TOML) into DOCX, HTML and a changelog.
 #[derive(Debug, Parser)]
 #[command(name = "supplement", version, about, after_help = EXAMPLES)]
-struct Cli {
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -58,14 +70,46 @@ enum Command {
     Serve(ServeArgs),
     /// List the output formats (built in, and external emitters on PATH).
     Formats,
+    /// Print the JSON Schema of a manuscript file (for Taplo / Even Better TOML), or of the
+    /// document view (`--view`).
+    Schema(SchemaArgs),
     /// Print the validated manuscript or its document view as JSON (for external emitters
     /// and other programs).
     Dump(DumpArgs),
-    /// Print a JSON Schema.
-    Schema(SchemaArgs),
     /// Show what changed between two versions of a manuscript (folders or git revisions).
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
+    /// Start a new manuscript: a small, commented one that checks clean and builds.
+    Init(InitArgs),
+    /// Print the completion script for a shell (e.g. `supplement completions bash`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `supplement man > supplement.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder to create the manuscript in (new or empty; default: the current one).
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct SchemaArgs {
+    /// Which file's schema.
+    #[arg(value_enum, default_value_t = SchemaFileArg::Supplement)]
+    file: SchemaFileArg,
+    /// The schema of the document view instead (what `dump` prints and external emitters
+    /// read).
+    #[arg(long)]
+    view: bool,
 }
 
 const DIFF_EXAMPLES: &str = "\
@@ -91,9 +135,10 @@ struct DiffArgs {
     /// A..B (the working tree and the index are not touched).
     #[arg(long, value_name = "REV[..REV]")]
     git: Option<String>,
-    /// The manuscript folder whose revisions --git compares.
-    #[arg(long, short = 'm', default_value = "manuscript", value_name = "DIR")]
-    manuscript: PathBuf,
+    /// The manuscript folder whose revisions --git compares (found as for `build` when
+    /// not given).
+    #[arg(long, short = 'm', value_name = "DIR")]
+    manuscript: Option<PathBuf>,
     /// How the changes are printed.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human, value_name = "FORMAT")]
     message_format: DiffFormat,
@@ -129,19 +174,69 @@ enum WhatArg {
     Model,
 }
 
+/// A manuscript file that has a schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaFileArg {
+    /// supplement.toml
+    Supplement,
+    /// references.toml
+    References,
+    /// parts/*.toml
+    Part,
+}
+
+/// Flags every command takes.
 #[derive(Debug, Args)]
-struct SchemaArgs {
-    /// The schema of the document view (`dump --what view`, what external emitters get).
-    #[arg(long, required = true)]
-    view: bool,
+pub struct GlobalArgs {
+    /// Print only diagnostics and errors (no progress, no counts).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more: which manuscript was found and what was rendered.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Colour the human form of diagnostics (`auto`: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, global = true, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Which manuscript: a positional folder or `-m DIR`; found like cargo finds its manifest
+/// when neither is given.
+#[derive(Debug, Args)]
+struct ManuscriptArgs {
+    /// The manuscript folder (holds supplement.toml and parts/); found when not given.
+    #[arg(value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// The manuscript folder, as a flag (same as DIR).
+    #[arg(long, short = 'm', value_name = "DIR", conflicts_with = "dir")]
+    manuscript: Option<PathBuf>,
+}
+
+impl ManuscriptArgs {
+    /// The manuscript folder: the one named, or the one found from the current folder.
+    fn locate(&self) -> anyhow::Result<PathBuf> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| anyhow::Error::new(e).context("cannot read the current folder"))?;
+        let explicit = self.dir.as_deref().or(self.manuscript.as_deref());
+        Ok(locate::manuscript(explicit, &cwd)?)
+    }
 }
 
 #[derive(Debug, Args)]
 struct CommonArgs {
-    /// The manuscript folder (holds supplement.toml and parts/).
-    #[arg(long, short = 'm', default_value = "manuscript", value_name = "DIR")]
-    manuscript: PathBuf,
-    /// How diagnostics are printed.
+    #[command(flatten)]
+    manuscript: ManuscriptArgs,
+    /// How diagnostics are printed (json and github: on stdout, and nothing else is).
     #[arg(long, value_enum, default_value_t = FormatArg::Human, value_name = "FORMAT")]
     message_format: FormatArg,
     /// Treat warnings as errors (exit 1 when there are any).
@@ -169,9 +264,8 @@ struct BuildArgs {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
-    /// The manuscript folder (holds supplement.toml and parts/).
-    #[arg(long, short = 'm', default_value = "manuscript", value_name = "DIR")]
-    manuscript: PathBuf,
+    #[command(flatten)]
+    manuscript: ManuscriptArgs,
     /// Port to listen on (0 picks a free one).
     #[arg(long, short = 'p', default_value_t = 8040)]
     port: u16,
@@ -200,6 +294,32 @@ impl From<FormatArg> for MessageFormat {
     }
 }
 
+/// A usage error: what is wrong with how the command was called, and how to call it.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct UsageError {
+    /// What is wrong, lowercase.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl UsageError {
+    /// A usage error without a hint.
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -209,55 +329,60 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
-    let code = match cli.command {
-        Command::Build(args) => build::run(&args),
-        Command::Check(args) => check::run(&args),
-        Command::Serve(args) => serve::run(&args),
+    let result = match &cli.command {
+        Command::Build(args) => build::run(args, &cli.global),
+        Command::Check(args) => check::run(args, &cli.global),
+        Command::Serve(args) => serve::run(args, &cli.global),
         Command::Formats => formats::run(),
-        Command::Dump(args) => dump::run(&args),
-        Command::Schema(_) => dump::schema(),
-        Command::Diff(args) => diff::run(&args),
+        Command::Dump(args) => dump::run(args, &cli.global),
+        Command::Diff(args) => diff::run(args, &cli.global),
+        Command::Schema(args) => schema::run(args),
+        Command::Init(args) => init::run(args, &cli.global),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man => completions::man(),
     };
-    ExitCode::from(code)
-}
-
-/// Prints an error that stops the command (usage or I/O) as one line with its causes.
-fn fail(error: &dyn std::fmt::Display) -> u8 {
-    eprintln!("error: {error:#}");
-    EXIT_USAGE
-}
-
-/// Prints the diagnostics of a check and returns whether the build may go on.
-fn report(checked: &Checked, common: &CommonArgs) -> bool {
-    let (_, warnings) = diagnostics::counts(&checked.diagnostics);
-    print_diagnostics(&checked.diagnostics, &checked.sources, common);
-    checked.is_ok() && !(common.deny_warnings && warnings > 0)
-}
-
-/// Prints diagnostics in the chosen message format (human ones with a count line).
-fn print_diagnostics(
-    list: &[crate::diagnostics::Diagnostic],
-    sources: &crate::diagnostics::Sources,
-    common: &CommonArgs,
-) {
-    let format = MessageFormat::from(common.message_format);
-    let color = format == MessageFormat::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
-    let text = diagnostics::render(list, sources, format, color);
-    let (errors, warnings) = diagnostics::counts(list);
-    match format {
-        MessageFormat::Human => {
-            eprint!("{text}");
-            if errors + warnings > 0 {
-                eprintln!(
-                    "{}: {errors} error{}, {warnings} warning{}",
-                    common.manuscript.display(),
-                    if errors == 1 { "" } else { "s" },
-                    if warnings == 1 { "" } else { "s" }
-                );
-            }
+    ExitCode::from(match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprint!("{}", error_text(&e));
+            EXIT_USAGE
         }
-        MessageFormat::Json | MessageFormat::Github => print!("{text}"),
+    })
+}
+
+/// An error that stops a command, as printed: `error: ` and the message, each cause after
+/// `caused by:` on the same line, then the hint when there is one.
+pub fn error_text(error: &anyhow::Error) -> String {
+    let mut text = format!("error: {error}");
+    for cause in error.chain().skip(1) {
+        text.push_str(&format!(": caused by: {cause}"));
     }
+    text.push('\n');
+    if let Some(hint) = error
+        .chain()
+        .find_map(|e| e.downcast_ref::<UsageError>())
+        .and_then(|u| u.hint.as_deref())
+    {
+        text.push_str(&format!("  = hint: {hint}\n"));
+    }
+    text
+}
+
+/// Prints the diagnostics of a check and returns whether the command may go on; with
+/// `--deny-warnings`, says that it turned the warnings into a failure.
+fn report(checked: &Checked, common: &CommonArgs, reporter: &Reporter, manuscript: &Path) -> bool {
+    let (errors, warnings) = crate::diagnostics::counts(&checked.diagnostics);
+    reporter.diagnostics(&checked.diagnostics, &checked.sources, manuscript);
+    let denied = common.deny_warnings && warnings > 0;
+    if denied && errors == 0 {
+        eprintln!(
+            "error: --deny-warnings turned {warnings} warning{} into a failure",
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    let ok = checked.is_ok() && !denied;
+    if !ok {
+        reporter.finished(false, errors, warnings, denied);
+    }
+    ok
 }

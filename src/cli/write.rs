@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// A write that failed, naming the path.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write {path:?}: {source}")]
+#[error("cannot write {}", path.display())]
 pub struct WriteError {
     /// What could not be written.
     pub path: PathBuf,

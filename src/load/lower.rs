@@ -1,10 +1,8 @@
 //! Lowering: raw TOML structs → model types. Parses the small value languages (dates, page
 //! ranges, owners, ids, Markdown) and reports each bad value where it was written.
 
-use toml::Spanned;
-
 use super::markdown::{self, StringMap};
-use super::raw::{self, Str};
+use super::raw::{self, Spanned, Str};
 use crate::diagnostics::{Diagnostic, Sources};
 use crate::model::{
     Action, BaseBook, BaseSection, Block, DeclaredEmitter, DocumentLink, FileId, FloatingTopic,
@@ -334,16 +332,20 @@ impl Lowerer<'_> {
         tag.clone()
     }
 
-    fn date(&mut self, value: &Str) -> Option<Located<PartialDate>> {
+    fn date(&mut self, value: &raw::Date) -> Option<Located<PartialDate>> {
         let span = self.span(value);
-        match parse_date(value.get_ref()) {
+        let (shown, parsed) = match value.get_ref() {
+            raw::RawDate::Text(text) => (format!("{text:?}"), parse_date(text)),
+            raw::RawDate::Native(native) => (native.to_string(), native_date(native)),
+        };
+        match parsed {
             Ok(date) => Some(Located { value: date, span }),
             Err(why) => {
                 self.diags.push(
                     Diagnostic::error(
                         "invalid-date",
                         span,
-                        format!("invalid date {:?}: {why}", value.get_ref()),
+                        format!("invalid date {shown}: {why}"),
                     )
                     .with_hint("write a date as YYYY-MM-DD, or YYYY-MM / YYYY when only that much is known"),
                 );
@@ -412,41 +414,58 @@ impl Lowerer<'_> {
         values.iter().filter_map(|v| self.owner(v)).collect()
     }
 
-    /// `id`, `from -> to` (a hand-over), or `?` (explicitly unassigned).
+    /// `id`, `from -> to` (a hand-over), or `?` (explicitly unassigned). Each id keeps the
+    /// span of its own name inside the string, so that a problem with one of them
+    /// underlines that name only.
     fn owner(&mut self, value: &Str) -> Option<Owner> {
         let span = self.span(value);
-        let text = value.get_ref().trim();
-        if text == "?" {
+        let raw = value.get_ref().as_str();
+        if raw.trim() == "?" {
             return Some(Owner::Unassigned(span));
         }
-        let located = |s: &str| Located {
-            value: s.trim().to_string(),
-            span,
+        let source = self.sources.get(self.file).map_or("", |f| f.text.as_str());
+        let map = StringMap::new(source, span, raw);
+        // The trimmed name in raw[range], located in the file.
+        let located = |range: std::ops::Range<usize>| {
+            let name = &raw[range.clone()];
+            let start = range.start + (name.len() - name.trim_start().len());
+            let end = range.end - (name.len() - name.trim_end().len());
+            Located {
+                value: raw[start..end.max(start)].to_string(),
+                span: map.span(start..end.max(start)),
+            }
         };
         // The plan writes hand-overs with ⇒; → and => are accepted too.
-        let normalized = text.replace(['⇒', '→'], "->").replace("=>", "->");
-        let text = normalized.as_str();
-        if let Some((from, to)) = text.split_once("->") {
-            if from.trim().is_empty() || to.trim().is_empty() || to.contains("->") {
+        let arrows = |text: &str| -> Option<(usize, usize)> {
+            ["->", "=>", "\u{21d2}", "\u{2192}"]
+                .iter()
+                .filter_map(|a| text.find(a).map(|at| (at, a.len())))
+                .min()
+        };
+        if let Some((at, len)) = arrows(raw) {
+            let from = located(0..at);
+            let to = located(at + len..raw.len());
+            if from.value.is_empty() || to.value.is_empty() || arrows(&to.value).is_some() {
                 self.diags.push(
-                    Diagnostic::error("invalid-owner", span, format!("invalid hand-over {text:?}"))
-                        .with_hint("write a hand-over as \"from-id -> to-id\""),
+                    Diagnostic::error(
+                        "invalid-owner",
+                        span,
+                        format!("invalid hand-over {:?}", raw.trim()),
+                    )
+                    .with_hint("write a hand-over as \"from-id -> to-id\""),
                 );
                 return None;
             }
-            return Some(Owner::Handover {
-                from: located(from),
-                to: located(to),
-            });
+            return Some(Owner::Handover { from, to });
         }
-        if text.is_empty() {
+        if raw.trim().is_empty() {
             self.diags.push(
                 Diagnostic::error("invalid-owner", span, "empty owner")
                     .with_hint("name a team member's id, or write \"?\" for an unassigned owner"),
             );
             return None;
         }
-        Some(Owner::Member(located(text)))
+        Some(Owner::Member(located(0..raw.len())))
     }
 
     fn body(&mut self, value: Option<&Str>) -> Vec<Block> {
@@ -598,8 +617,34 @@ impl Lowerer<'_> {
     }
 }
 
+/// A native TOML date (`2025-03-01`) as a date; a time or an offset is refused, since
+/// documents carry dates only.
+fn native_date(native: &toml::value::Datetime) -> Result<PartialDate, String> {
+    match (native.date, native.time, native.offset) {
+        (Some(date), None, None) => parse_date(&date.to_string()),
+        (Some(date), Some(_), _) => Err(format!(
+            "a date and time; documents carry the date only: write {date}"
+        )),
+        _ => Err("a time without a date".into()),
+    }
+}
+
 /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the day exists.
 pub fn parse_date(text: &str) -> Result<PartialDate, String> {
+    // A separator other than `-` (2025/03/01, 2025.03.01) is the likely mistake: say so,
+    // rather than blame the year's digits.
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|&(_, c)| !c.is_ascii_digit() && c != '-')
+    {
+        let digit_before = text[..at].ends_with(|d: char| d.is_ascii_digit());
+        let digit_after = text[at + c.len_utf8()..].starts_with(|d: char| d.is_ascii_digit());
+        return Err(if digit_before && digit_after {
+            format!("the fields are separated by {c:?}; write `-` between year, month and day")
+        } else {
+            format!("{c:?} cannot be part of a date")
+        });
+    }
     let mut fields = text.split('-');
     let number = |s: Option<&str>, digits: usize, what: &str| -> Result<Option<u32>, String> {
         match s {
@@ -697,7 +742,10 @@ mod tests {
         assert!(parse_date("2019-02-29").is_err());
         assert!(parse_date("2019-13").is_err());
         assert!(parse_date("19-01-01").is_err());
-        assert!(parse_date("2019/01/01").is_err());
+        assert_eq!(
+            parse_date("2019/01/01"),
+            Err("the fields are separated by '/'; write `-` between year, month and day".into())
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Sources};
+use crate::diagnostics::{did_you_mean, Diagnostic, LintLevel, Lints, Sources};
 use crate::model::{FileId, Span, Supplement};
 use crate::styles::Styles;
 
@@ -55,6 +55,73 @@ pub const MAX_TOPICS: usize = 20_000;
 /// Deepest nesting of topics under a revision point (or a part).
 pub const MAX_TOPIC_DEPTH: usize = 12;
 
+/// A file of a manuscript that has a JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaFile {
+    /// `supplement.toml`.
+    Supplement,
+    /// `references.toml`.
+    References,
+    /// A file of `parts/`.
+    Part,
+}
+
+impl SchemaFile {
+    /// Every file that has a schema.
+    pub const ALL: [SchemaFile; 3] = [Self::Supplement, Self::References, Self::Part];
+
+    /// The name the schema is shipped under in the repository's `schema/` folder and
+    /// written under by `init`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Supplement => "supplement.schema.json",
+            Self::References => "references.schema.json",
+            Self::Part => "part.schema.json",
+        }
+    }
+}
+
+/// The JSON Schema (draft-07) of a manuscript file, generated from the structs the loader
+/// reads it into, so it refuses the same unknown keys, missing keys, wrong types and
+/// unknown values. Editors use it through Taplo / Even Better TOML.
+pub fn schema(file: SchemaFile) -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft07()
+        .with_transform(schemars::transform::RecursiveTransform(no_null))
+        .into_generator();
+    let schema = match file {
+        SchemaFile::Supplement => generator.into_root_schema_for::<raw::SupplementFile>(),
+        SchemaFile::References => generator.into_root_schema_for::<raw::ReferencesFile>(),
+        SchemaFile::Part => generator.into_root_schema_for::<raw::PartFile>(),
+    };
+    schema.to_value()
+}
+
+/// Takes `null` out of a schema: TOML has no null, and an absent key is what an `Option`
+/// field means (`"type": ["string", "null"]` becomes `"type": "string"`, an `anyOf` with
+/// a null branch its other branch).
+fn no_null(schema: &mut schemars::Schema) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(serde_json::Value::Array(types)) = object.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types.remove(0);
+            object.insert("type".into(), only);
+        }
+    }
+    if let Some(serde_json::Value::Array(branches)) = object.get_mut("anyOf") {
+        branches.retain(|b| b.get("type").is_none_or(|t| t != "null"));
+        if branches.len() == 1 {
+            let only = branches.remove(0);
+            object.remove("anyOf");
+            if let serde_json::Value::Object(inner) = only {
+                object.extend(inner);
+            }
+        }
+    }
+}
+
 /// A manuscript folder that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -65,7 +132,7 @@ pub enum LoadError {
     #[error("{0:?} is not a manuscript: it has no {SUPPLEMENT_FILE}")]
     NoSupplement(PathBuf),
     /// A file or folder could not be read.
-    #[error("cannot read {path:?}: {source}")]
+    #[error("cannot read {}", path.display())]
     Io {
         /// What could not be read.
         path: PathBuf,
@@ -86,6 +153,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Built-in styles with the manuscript's overrides applied.
     pub styles: Styles,
+    /// The manuscript's `[lints]` (applied by [`crate::check`], once every rule has run).
+    pub lints: Lints,
 }
 
 /// Loads the manuscript in `dir`.
@@ -112,7 +181,11 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         bytes_read: 0,
     };
 
-    let main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
+    let mut main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
+    let lints = match &mut main {
+        Some((file, m)) => lints(*file, std::mem::take(&mut m.lints), &mut reader.diagnostics),
+        None => Lints::default(),
+    };
     let references = if dir.join(REFERENCES_FILE).exists() {
         reader.read::<raw::ReferencesFile>(REFERENCES_FILE)?
     } else {
@@ -172,7 +245,60 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         supplement,
         diagnostics: crate::diagnostics::limit_per_rule(diagnostics),
         styles,
+        lints,
     })
+}
+
+/// Reads `[lints]`: each key must name a warning rule; an unknown one (or an error rule,
+/// which cannot be allowed) is an `unknown-lint` error at the key.
+fn lints(
+    file: FileId,
+    raw: std::collections::BTreeMap<raw::Str, raw::Spanned<raw::RawLintLevel>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Lints {
+    let mut lints = Lints::default();
+    let mut entries: Vec<_> = raw.into_iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    for (key, level) in entries {
+        let at = |range: std::ops::Range<usize>| Span {
+            file,
+            start: range.start,
+            end: range.end,
+        };
+        let name = key.get_ref().as_str();
+        let warnings: Vec<&str> = crate::diagnostics::warning_rules().collect();
+        match warnings.iter().find(|w| **w == name) {
+            Some(code) => lints.set(
+                code,
+                match level.get_ref() {
+                    raw::RawLintLevel::Allow => LintLevel::Allow,
+                    raw::RawLintLevel::Warn => LintLevel::Warn,
+                    raw::RawLintLevel::Deny => LintLevel::Deny,
+                },
+                at(key.span()),
+            ),
+            None => {
+                let is_error = crate::diagnostics::RULES.iter().any(|(c, _)| *c == name);
+                let (message, hint) = if is_error {
+                    (
+                        format!("`{name}` is an error, not a warning: [lints] cannot change it"),
+                        format!("[lints] sets warnings only: {}", warnings.join(", ")),
+                    )
+                } else {
+                    (
+                        format!("unknown lint `{name}`"),
+                        did_you_mean(name, warnings.iter().copied()).unwrap_or_else(|| {
+                            format!("the warnings [lints] can set: {}", warnings.join(", "))
+                        }),
+                    )
+                };
+                diags.push(
+                    Diagnostic::error("unknown-lint", at(key.span()), message).with_hint(hint),
+                );
+            }
+        }
+    }
+    lints
 }
 
 struct Reader<'a> {
@@ -466,8 +592,8 @@ impl Reader<'_> {
                     continue;
                 }
             }
-            if let Err(error) = styles.set(&name, text) {
-                self.diagnostics.push(toml_error(file, &error));
+            if let Err(error) = styles.set(&name, text.clone()) {
+                self.diagnostics.push(toml_error(file, &text, &error));
             }
         }
         Ok(styles)
@@ -705,7 +831,7 @@ impl Reader<'_> {
             let mut reported = std::collections::HashSet::new();
             let mut deep_at = None;
             for error in errors {
-                let mut d = toml_error(file, &error);
+                let mut d = toml_error(file, text, &error);
                 if d.message == "recursion limit" {
                     // The parser gives no place for this one: find it (once).
                     let at = *deep_at.get_or_insert_with(|| deep_nesting_at(text));
@@ -741,7 +867,7 @@ impl Reader<'_> {
         // independent of each other, so drop the offending key and try again, to report
         // them all at once.
         const RECOVERABLE: [&str; 3] = ["unknown-key", "unknown-value", "invalid-type"];
-        let mut found = vec![toml_error(file, &error)];
+        let mut found = vec![toml_error(file, text, &error)];
         let mut removed_at: Vec<usize> = Vec::new();
         let mut removed_keys: Vec<String> = Vec::new();
         let mut next = error.span().map(|r| r.start);
@@ -765,7 +891,7 @@ impl Reader<'_> {
                 Ok(_) => break,
                 Err(error) => {
                     next = error.span().map(|r| r.start);
-                    found.push(toml_error(file, &error));
+                    found.push(toml_error(file, text, &error));
                 }
             }
         }
@@ -907,7 +1033,7 @@ fn scan_strings(file: FileId, tree: &Spanned<DeTable<'_>>, diags: &mut Vec<Diagn
 }
 
 /// Turns a TOML parse or deserialize error into a located diagnostic with a code and hint.
-fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
+fn toml_error(file: FileId, text: &str, error: &toml::de::Error) -> Diagnostic {
     let range = error.span().unwrap_or(0..0);
     let span = Span {
         file,
@@ -943,18 +1069,79 @@ fn toml_error(file: FileId, error: &toml::de::Error) -> Diagnostic {
             Some(format!("add `{key} = …` to this table")),
         )
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        let hint = if message.contains("expected a string") {
-            Some("quote the value, e.g. date = \"2024-04-01\" or pages = [\"12-19\"]".to_string())
-        } else if message.contains("expected an array") || message.contains("expected a sequence") {
-            Some("write a list in brackets, e.g. owners = [\"sato\"]".to_string())
-        } else {
-            None
-        };
+        let hint = type_hint(text, range.clone(), &message);
         ("invalid-type", plain_type_names(&message), hint)
     } else {
         ("toml-syntax", message.clone(), None)
     };
     Diagnostic::error(code, span, text).with_hint_opt(hint)
+}
+
+/// Keys whose value is a list of tables (`[[key]]`), not a list of strings.
+const TABLE_LISTS: [&str; 11] = [
+    "point",
+    "topic",
+    "section",
+    "team",
+    "history",
+    "reason",
+    "item",
+    "link",
+    "related",
+    "floating_topic",
+    "reference",
+];
+
+/// How to write the value of a wrong type, shown with the key it was written for (found
+/// on the line before the value) and the value itself: `pages = 40` is hinted with
+/// `pages = ["40"]`, `priority = "4"` with `priority = 4`.
+fn type_hint(text: &str, value: std::ops::Range<usize>, message: &str) -> Option<String> {
+    let written = text.get(value.clone())?.trim();
+    let line_start = text[..value.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |n| n + 1);
+    let before = text.get(line_start..value.start)?.trim_end();
+    let key = before
+        .strip_suffix('=')?
+        .trim_end()
+        .rsplit(['.', ' ', '{', ','])
+        .next()?
+        .trim_matches(['"', '\'']);
+    if key.is_empty() || written.contains('\n') || written.chars().count() > 60 {
+        return None;
+    }
+    let unquoted = written.trim_matches(['"', '\'']);
+    let as_string = if written.starts_with(['"', '\'']) {
+        written.to_string()
+    } else {
+        format!("{unquoted:?}")
+    };
+    if message.contains("expected a sequence") || message.contains("expected an array") {
+        if TABLE_LISTS.contains(&key) {
+            return Some(format!("write each entry as a table of its own: [[{key}]]"));
+        }
+        return Some(format!("write a list in brackets: {key} = [{as_string}]"));
+    }
+    if message.contains("expected a string") {
+        if written.starts_with('[') {
+            return Some(format!("write one string, not a list: {key} = \"…\""));
+        }
+        return Some(format!("quote the value: {key} = {as_string}"));
+    }
+    if message.contains("expected i64") || message.contains("expected an integer") {
+        return Some(if unquoted.parse::<i64>().is_ok() {
+            format!("write the number without quotes: {key} = {unquoted}")
+        } else {
+            format!("write a whole number: {key} = 4")
+        });
+    }
+    if message.contains("expected a boolean") {
+        return Some(format!("write true or false, without quotes: {key} = true"));
+    }
+    if message.contains("expected a map") || message.contains("expected struct") {
+        return Some(format!("write it as a table: [{key}]"));
+    }
+    None
 }
 
 /// Replaces Rust type names in serde messages with words a manuscript author knows.

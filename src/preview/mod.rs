@@ -10,6 +10,7 @@
 //! manuscript folder is deleted and created again.
 
 pub mod http;
+mod page;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -20,8 +21,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::diagnostics::{self, MessageFormat, Severity};
+use crate::diagnostics::{self, Diagnostic, MessageFormat, Severity, Sources};
 use crate::emit::html::{render_page, PageOptions};
+use crate::labels::TextLabels;
 
 /// Quiet time after the last file event before a rebuild starts (editors save in bursts).
 pub const DEBOUNCE: Duration = Duration::from_millis(40);
@@ -34,6 +36,56 @@ pub const REBUILD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most rebuilds running at once; a save beyond that waits for one to finish.
 pub const MAX_RUNNING_REBUILDS: usize = 3;
 
+/// What a rebuild found, for the terminal: how long it took and what is wrong.
+#[derive(Debug, Default)]
+pub struct Rebuilt {
+    /// How long loading, checking and rendering took.
+    pub took: Duration,
+    /// Every error and warning (after the manuscript's `[lints]`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files read, to render the diagnostics.
+    pub sources: Sources,
+    /// A problem that is no diagnostic: a folder that cannot be read at all, an output
+    /// that failed.
+    pub failure: Option<String>,
+}
+
+impl Rebuilt {
+    /// Errors and warnings, failures counted as errors.
+    pub fn counts(&self) -> (usize, usize) {
+        let (errors, warnings) = diagnostics::counts(&self.diagnostics);
+        (errors + usize::from(self.failure.is_some()), warnings)
+    }
+}
+
+/// What the preview tells whoever runs it (`serve` prints it on the terminal).
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A rebuild finished and its page is shown (the first build included).
+    Rebuilt(&'a Rebuilt),
+    /// The newest rebuild has been running this long; it goes on.
+    Slow(Duration),
+}
+
+/// Receives the preview's events, from its threads.
+pub type Log = Arc<dyn Fn(&Event<'_>) + Send + Sync>;
+
+/// One rebuild, rendered: the page when the manuscript built, its problems otherwise.
+struct Outcome {
+    /// The draft page, undecorated, when the manuscript built.
+    page: Option<String>,
+    /// One item per error (file:line:col, message, hint), for the page.
+    errors: Vec<String>,
+    /// One item per warning, for the banner.
+    warnings: Vec<String>,
+    /// The errors in the human form, for the page's details.
+    detail: String,
+    /// The words the page decorations use (the manuscript's labels when it loaded).
+    text: TextLabels,
+    /// What the terminal is told.
+    report: Rebuilt,
+}
+
 /// The page currently served, and a generation number that changes on every rebuild.
 #[derive(Debug, Default)]
 struct Page {
@@ -41,6 +93,9 @@ struct Page {
     generation: u64,
     /// The newest rebuild whose page is shown (so an older, slower one cannot replace it).
     rebuild: u64,
+    /// The last page that built, undecorated, with its words: a broken save is shown
+    /// above it.
+    last_good: Option<(String, TextLabels)>,
 }
 
 /// Shared state between the watcher, the request handlers and the event streams.
@@ -51,22 +106,45 @@ pub struct Preview {
 }
 
 impl Preview {
-    fn set(&self, html: String) {
+    /// Shows an outcome as rebuild `n` (the first build when `n` is `None`), unless a newer
+    /// rebuild's page is already shown; returns whether it was shown.
+    fn publish(&self, n: Option<u64>, outcome: &Outcome) -> bool {
         let mut page = self.page.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = n {
+            if n <= page.rebuild {
+                return false;
+            }
+            page.rebuild = n;
+        }
+        let html = match &outcome.page {
+            Some(html) => {
+                page.last_good = Some((html.clone(), outcome.text.clone()));
+                page::with_warnings(html, &outcome.warnings, &outcome.text)
+            }
+            None => match &page.last_good {
+                Some((good, _)) => {
+                    page::with_errors(good, &outcome.errors, &outcome.detail, &outcome.text)
+                }
+                None => page::problems(&outcome.errors, &outcome.detail, &outcome.text),
+            },
+        };
         page.html = html;
         page.generation += 1;
         self.changed.notify_all();
+        true
     }
 
-    /// Shows the page of rebuild `n`, unless a newer rebuild's page is already shown.
-    fn publish(&self, n: u64, html: String) {
+    /// Shows a problem that is not the manuscript's (a rebuild that hangs), above the last
+    /// page that built when there is one.
+    fn problem(&self, item: String) {
         let mut page = self.page.lock().unwrap_or_else(|e| e.into_inner());
-        if n > page.rebuild {
-            page.rebuild = n;
-            page.html = html;
-            page.generation += 1;
-            self.changed.notify_all();
-        }
+        let builtin = || crate::labels::Labels::builtin("ja").text;
+        page.html = match &page.last_good {
+            Some((good, text)) => page::with_errors(good, &[item], "", text),
+            None => page::problems(&[item], "", &builtin()),
+        };
+        page.generation += 1;
+        self.changed.notify_all();
     }
 
     /// The newest rebuild whose page is shown.
@@ -90,93 +168,116 @@ impl Preview {
     }
 }
 
-/// Renders the manuscript as the preview page: the draft HTML edition, or a page listing
-/// the diagnostics while the manuscript is broken.
+/// Renders the manuscript as the preview page: the draft HTML edition (with a banner
+/// when there are warnings), or a page listing the errors while the manuscript is broken.
 pub fn render(manuscript: &Path) -> String {
+    let preview = Preview::default();
+    preview.publish(None, &build(manuscript));
+    preview.current().0
+}
+
+/// One diagnostic as a page item: where, what, and the hint.
+fn item(d: &Diagnostic, sources: &Sources) -> String {
+    let (line, col) = sources.line_col(d.span);
+    let mut item = format!(
+        "{}:{line}:{col}: {}[{}]: {}",
+        sources.name(d.span),
+        d.severity.as_str(),
+        d.code,
+        d.message
+    );
+    if let Some(hint) = &d.hint {
+        item.push_str(&format!("\nhint: {hint}"));
+    }
+    item
+}
+
+/// Loads, checks and renders the manuscript, timing it.
+fn build(manuscript: &Path) -> Outcome {
+    let started = Instant::now();
+    let builtin = || crate::labels::Labels::builtin("ja").text;
+    let failed = |message: String, text: TextLabels, mut report: Rebuilt| {
+        report.took = started.elapsed();
+        report.failure = Some(message.clone());
+        Outcome {
+            page: None,
+            errors: vec![message],
+            warnings: Vec::new(),
+            detail: String::new(),
+            text,
+            report,
+        }
+    };
     let checked = match crate::check(manuscript) {
         Ok(c) => c,
-        Err(e) => return problem_page(&[format!("{e}")], None),
+        Err(e) => return failed(error_chain(&e), builtin(), Rebuilt::default()),
     };
-    let errors: Vec<_> = checked
+    let text = checked
+        .supplement
+        .as_ref()
+        .and_then(|s| checked.styles.labels(&s.language).ok())
+        .map_or_else(builtin, |l| l.text);
+    let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) = checked
         .diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    if !errors.is_empty() || checked.supplement.is_none() {
-        let lines = diagnostics::render(&errors, &checked.sources, MessageFormat::Human, false);
-        let mut items: Vec<String> = Vec::new();
-        for d in &errors {
-            let (line, col) = checked.sources.line_col(d.span);
-            let mut item = format!(
-                "{}:{line}:{col}: {}[{}]: {}",
-                checked.sources.name(d.span),
-                d.severity.as_str(),
-                d.code,
-                d.message
-            );
-            if let Some(hint) = &d.hint {
-                item.push_str(&format!("\nhint: {hint}"));
-            }
-            items.push(item);
-        }
-        return problem_page(&items, Some(&lines));
-    }
-    let Some(view) = &checked.view else {
-        return problem_page(&["the manuscript could not be loaded".into()], None);
-    };
-    match render_page(
-        view,
-        &checked.styles,
-        PageOptions {
-            draft: true,
-            reload: true,
-        },
-    ) {
-        Ok(html) => html,
-        Err(e) => problem_page(&[format!("html output failed: {e}")], None),
-    }
-}
-
-/// A minimal page that shows what is wrong (one item per problem, and optionally the full
-/// rustc-style report) and reloads itself on the next save.
-fn problem_page(items: &[String], detail: Option<&str>) -> String {
-    // The manuscript may not load (nor its label overrides): the built-in labels speak.
-    let labels = crate::labels::Labels::builtin("ja");
-    let t = &labels.text;
-    let escape = |text: &str| {
-        let mut escaped = String::new();
-        crate::emit::markup::escape_into(text, &mut escaped);
-        escaped
-    };
-    let mut body = String::new();
-    for item in items {
-        body.push_str(&format!("<li><pre>{}</pre></li>\n", escape(item)));
-    }
-    let detail = detail
-        .filter(|d| !d.is_empty())
-        .map(|d| {
-            format!(
-                "<details><summary>{}</summary><pre>{}</pre></details>\n",
-                escape(&t.error_details),
-                escape(d)
+        .partition(|d| d.severity == Severity::Error);
+    let error_items: Vec<String> = errors.iter().map(|d| item(d, &checked.sources)).collect();
+    let warning_items: Vec<String> = warnings.iter().map(|d| item(d, &checked.sources)).collect();
+    let page = if errors.is_empty() {
+        checked.view.as_ref().map(|view| {
+            render_page(
+                view,
+                &checked.styles,
+                PageOptions {
+                    draft: true,
+                    reload: true,
+                },
             )
         })
-        .unwrap_or_default();
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>{title}</title><style>body{{font-family:sans-serif;margin:2rem;line-height:1.6;color:#1a1a1a}}\
-h1{{color:#a40000;font-size:1.4rem}}pre{{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a40000;padding:.6rem;margin:0}}\
-li{{margin:.6rem 0;list-style:none}}ul{{padding:0}}</style></head><body><main><h1>{title}</h1>\
-<p>{reload}</p><ul class=\"diagnostics\">\n{body}</ul>\n{detail}</main>{RELOAD_SCRIPT}</body></html>\n",
-        title = escape(&t.errors_title),
-        reload = escape(&t.errors_reload),
-    )
+    } else {
+        None
+    };
+    let detail = if errors.is_empty() {
+        String::new()
+    } else {
+        let errors: Vec<Diagnostic> = errors.into_iter().cloned().collect();
+        diagnostics::render(&errors, &checked.sources, MessageFormat::Human, false)
+    };
+    let mut report = Rebuilt {
+        took: Duration::ZERO,
+        diagnostics: checked.diagnostics,
+        sources: checked.sources,
+        failure: None,
+    };
+    let page = match page {
+        Some(Ok(html)) => Some(html),
+        Some(Err(e)) => return failed(format!("html output failed: {e}"), text, report),
+        None if error_items.is_empty() => {
+            return failed("the manuscript could not be loaded".into(), text, report)
+        }
+        None => None,
+    };
+    report.took = started.elapsed();
+    Outcome {
+        page,
+        errors: error_items,
+        warnings: warning_items,
+        detail,
+        text,
+        report,
+    }
 }
 
-/// The script the page uses to reload when the server says so.
-pub const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource('/__events');\
-s.addEventListener('reload',function(){location.reload();});})();</script>";
+/// An error with its causes, on one line.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(&format!(": caused by: {e}"));
+        cause = e.source();
+    }
+    text
+}
 
 /// A running preview server.
 pub struct Server {
@@ -186,13 +287,16 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts listening on `host:port` (port 0 picks a free one) and serving `manuscript`.
-    pub fn start(manuscript: PathBuf, host: &str, port: u16) -> std::io::Result<Server> {
+    /// Starts listening on `host:port` (port 0 picks a free one) and serving `manuscript`;
+    /// `log` hears of every build (the first one included, before this returns).
+    pub fn start(manuscript: PathBuf, host: &str, port: u16, log: Log) -> std::io::Result<Server> {
         let listener = TcpListener::bind((host, port))
             .map_err(|e| std::io::Error::other(format!("cannot listen on {host}:{port}: {e}")))?;
         let preview = Arc::new(Preview::default());
-        preview.set(render(&manuscript));
-        watch(manuscript, Arc::clone(&preview))?;
+        let first = build(&manuscript);
+        preview.publish(None, &first);
+        log(&Event::Rebuilt(&first.report));
+        watch(manuscript, Arc::clone(&preview), log)?;
         let http = http::Http::start(listener, host, preview)?;
         Ok(Server {
             addr: http.addr,
@@ -284,7 +388,7 @@ fn watch_folder(dir: &Path, tx: &mpsc::Sender<Change>) -> std::io::Result<Option
 /// comment for how slow and failed rebuilds are kept from holding up later ones). The
 /// folder's own removal, or a change of its identity, renews the watch: a folder deleted
 /// and created again (even with the same inode number) is watched again.
-fn watch(manuscript: PathBuf, preview: Arc<Preview>) -> std::io::Result<()> {
+fn watch(manuscript: PathBuf, preview: Arc<Preview>, log: Log) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel::<Change>();
     let mut folder = watch_folder(&manuscript, &tx)?;
     std::thread::Builder::new()
@@ -326,31 +430,37 @@ fn watch(manuscript: PathBuf, preview: Arc<Preview>) -> std::io::Result<()> {
                     started += 1;
                     latest_start = Instant::now();
                     timeout_shown = false;
-                    spawn_rebuild(started, &manuscript, &preview, &running);
+                    spawn_rebuild(started, &manuscript, &preview, &running, &log);
                 }
                 if !timeout_shown
                     && latest_start.elapsed() > REBUILD_TIMEOUT
                     && preview.shown_rebuild() < started
                 {
                     timeout_shown = true;
-                    preview.set(problem_page(
-                        &[format!(
-                            "the rebuild after the last save has not finished after {} s; it goes on, and the next save starts a new one",
-                            REBUILD_TIMEOUT.as_secs()
-                        )],
-                        None,
+                    preview.problem(format!(
+                        "the rebuild after the last save has not finished after {} s; it goes on, and the next save starts a new one",
+                        REBUILD_TIMEOUT.as_secs()
                     ));
+                    log(&Event::Slow(latest_start.elapsed()));
                 }
             }
         })?;
     Ok(())
 }
 
-/// Renders the manuscript on a thread of its own and publishes the page as rebuild `n`.
-fn spawn_rebuild(n: u64, manuscript: &Path, preview: &Arc<Preview>, running: &Arc<AtomicUsize>) {
+/// Renders the manuscript on a thread of its own, publishes the page as rebuild `n` and,
+/// when it is shown, tells `log`.
+fn spawn_rebuild(
+    n: u64,
+    manuscript: &Path,
+    preview: &Arc<Preview>,
+    running: &Arc<AtomicUsize>,
+    log: &Log,
+) {
     let manuscript = manuscript.to_path_buf();
     let shared = Arc::clone(preview);
     let counter = Arc::clone(running);
+    let told = Arc::clone(log);
     counter.fetch_add(1, Ordering::SeqCst);
     let spawned = std::thread::Builder::new()
         .name(format!("serve-rebuild-{n}"))
@@ -364,22 +474,32 @@ fn spawn_rebuild(n: u64, manuscript: &Path, preview: &Arc<Preview>, running: &Ar
                 }
             }
             let _done = Done(counter);
-            let html = std::panic::catch_unwind(|| render(&manuscript)).unwrap_or_else(|_| {
-                problem_page(
-                    &["the rebuild failed unexpectedly; save again".into()],
-                    None,
-                )
-            });
-            shared.publish(n, html);
+            let outcome = std::panic::catch_unwind(|| build(&manuscript))
+                .unwrap_or_else(|_| failure("the rebuild failed unexpectedly; save again"));
+            if shared.publish(Some(n), &outcome) {
+                told(&Event::Rebuilt(&outcome.report));
+            }
         });
     if spawned.is_err() {
         running.fetch_sub(1, Ordering::SeqCst);
-        preview.publish(
-            n,
-            problem_page(
-                &["no thread could be started for the rebuild; save again".into()],
-                None,
-            ),
-        );
+        let outcome = failure("no thread could be started for the rebuild; save again");
+        if preview.publish(Some(n), &outcome) {
+            log(&Event::Rebuilt(&outcome.report));
+        }
+    }
+}
+
+/// The outcome of a rebuild that produced nothing but `message`.
+fn failure(message: &str) -> Outcome {
+    Outcome {
+        page: None,
+        errors: vec![message.to_string()],
+        warnings: Vec::new(),
+        detail: String::new(),
+        text: crate::labels::Labels::builtin("ja").text,
+        report: Rebuilt {
+            failure: Some(message.to_string()),
+            ..Rebuilt::default()
+        },
     }
 }

@@ -30,8 +30,9 @@ use crate::model::{self, RevisionPoint, Span, Supplement, Topic};
 pub const VERSION: u32 = 1;
 
 /// The JSON Schema of the document view, as `supplement schema --view` prints it.
-/// `version` is pinned to [`VERSION`], and rustdoc's link brackets are taken out of the
-/// descriptions, which are read outside rustdoc.
+/// `version` is pinned to [`VERSION`], rustdoc's link brackets are taken out of the
+/// descriptions (read outside rustdoc), and no object is closed to more properties: new
+/// fields may appear within a version, and readers ignore what they do not know.
 pub fn json_schema() -> String {
     let mut schema = serde_json::to_value(schemars::schema_for!(DocumentView)).unwrap_or_default();
     if let Some(version) = schema.pointer_mut("/properties/version") {
@@ -47,6 +48,9 @@ pub fn json_schema() -> String {
 fn clean_descriptions(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
+            if map.get("additionalProperties") == Some(&serde_json::Value::Bool(false)) {
+                map.remove("additionalProperties");
+            }
             for (key, v) in map.iter_mut() {
                 match v {
                     serde_json::Value::String(text) if key == "description" => {

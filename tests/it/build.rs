@@ -276,7 +276,7 @@ fn schema_errors_of_one_file_are_all_reported() {
         [
             "8:unknown-key did you mean `title`?",
             "9:unknown-value did you mean `drafting`?",
-            "10:invalid-type ",
+            "10:invalid-type write a whole number: priority = 4",
             "13:unknown-value did you mean `revise`?",
         ]
     );

@@ -1,6 +1,7 @@
 //! Integration tests: one test binary, one module per concern.
 
 mod build;
+mod cli;
 mod comparison;
 mod diff;
 mod docx;
@@ -9,9 +10,13 @@ mod fixtures;
 mod fuzz;
 mod hardening;
 mod html;
+mod init;
 mod inputs;
 mod limits;
+mod lints;
 mod manuscript;
+mod messages;
+mod schema;
 mod serve;
 mod source;
 mod support;

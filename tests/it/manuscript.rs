@@ -1,7 +1,7 @@
 //! The bundled manuscript: it loads and validates, its warnings are the ones the plan causes
 //! (listed in manuscript/NOTES.md), and its outputs carry the plan's text.
 
-use crate::support::{code, diagnostics, root, run, temp_dir, text};
+use crate::support::{code, copy_dir, diagnostics, root, run, temp_dir, text};
 
 /// Distinctive phrases of the revision plan, one or more per node kind: titles, owners,
 /// targets, page ranges, dates, reference titles and file names, statutes, regions.
@@ -191,23 +191,33 @@ pub const PLAN_PHRASES: &[&str] = &[
     "https://bluemoon55.github.io/Sharing_Knowledge/MindManager/Sec01-01-02_「中小企業向けサイバーセキュリティ対策の極意」の改訂案（素材）.mmap",
 ];
 
-/// The warnings the plan itself causes, as documented in manuscript/NOTES.md.
+/// The warnings the plan itself causes, as documented in manuscript/NOTES.md (and allowed
+/// in the manuscript's `[lints]`).
 const PLAN_WARNINGS: &[&str] = &[
-    "warning[overlapping-sections] manuscript/supplement.toml",
-    "warning[open-ended-section] manuscript/supplement.toml",
-    "warning[overlapping-sections] manuscript/supplement.toml",
-    "warning[open-ended-section] manuscript/supplement.toml",
-    "warning[overlapping-sections] manuscript/supplement.toml",
-    "warning[overlapping-sections] manuscript/supplement.toml",
-    "warning[empty-body] manuscript/parts/03-mission3.toml",
-    "warning[unassigned-owner] manuscript/parts/05-mission5.toml",
-    "warning[empty-body] manuscript/parts/06-information.toml",
+    "warning[overlapping-sections] m/supplement.toml",
+    "warning[open-ended-section] m/supplement.toml",
+    "warning[overlapping-sections] m/supplement.toml",
+    "warning[open-ended-section] m/supplement.toml",
+    "warning[overlapping-sections] m/supplement.toml",
+    "warning[overlapping-sections] m/supplement.toml",
+    "warning[empty-body] m/parts/03-mission3.toml",
+    "warning[unassigned-owner] m/parts/05-mission5.toml",
+    "warning[empty-body] m/parts/06-information.toml",
 ];
 
 #[test]
 fn bundled_manuscript_validates_with_only_the_plans_warnings() {
-    // Intent: no errors; every warning is one NOTES.md lists as caused by the plan.
-    let out = run(&root(), &["check", "--message-format", "json"]);
+    // Intent: no errors; without its [lints] table, every warning is one NOTES.md lists as
+    // caused by the plan.
+    let work = temp_dir("bundled-lints");
+    copy_dir(&root().join("manuscript"), &work.join("m"));
+    let main = work.join("m/supplement.toml");
+    let text_of = std::fs::read_to_string(&main).expect("supplement.toml");
+    let at = text_of
+        .find("\n[lints]")
+        .expect("the manuscript has [lints]");
+    std::fs::write(&main, &text_of[..at]).expect("write");
+    let out = run(&work, &["check", "m", "--message-format", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out).1);
     let got: Vec<String> = diagnostics(&text(&out).0)
         .iter()
@@ -228,7 +238,26 @@ fn bundled_manuscript_validates_with_only_the_plans_warnings() {
             notes.contains(&format!("`{code}`")),
             "NOTES.md does not explain {code}"
         );
+        assert!(
+            text_of[at..].contains(&format!("\n{code} = \"allow\"")),
+            "[lints] does not allow {code}"
+        );
     }
+}
+
+#[test]
+fn bundled_manuscript_builds_printing_only_what_it_wrote() {
+    // Intent: the plan's known warnings are allowed in [lints], so a build says nothing
+    // else.
+    let out_dir = temp_dir("bundled-quiet");
+    let out = run(
+        &root(),
+        &["build", "--out", out_dir.to_str().expect("utf8")],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    let stderr = text(&out).1;
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert!(stderr.lines().all(|l| l.starts_with("wrote ")), "{stderr}");
 }
 
 #[test]

@@ -161,3 +161,46 @@ fn no_japanese_literal_in_the_program() {
         hits.join("\n")
     );
 }
+
+/// The rule codes written as literals where diagnostics are made: right after
+/// `Diagnostic::error(` / `Diagnostic::warning(`, or as a `code: "…"` field.
+fn rule_literals(source: &str) -> Vec<String> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+    let mut found = Vec::new();
+    for opener in ["Diagnostic::error(", "Diagnostic::warning(", "code: "] {
+        for piece in code.split(opener).skip(1) {
+            let piece = piece.trim_start();
+            let Some(rest) = piece.strip_prefix('"') else {
+                continue;
+            };
+            let name = rest.split('"').next().unwrap_or_default();
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+            {
+                found.push(name.to_string());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_rule_code_in_the_program_is_listed() {
+    // Intent: RULES (what [lints] and the README know) names every code a diagnostic uses.
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut seen = std::collections::BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("utf8");
+        seen.extend(rule_literals(&text));
+    }
+    assert!(seen.len() > 30, "{seen:?}");
+    let listed: Vec<&str> = supplement::diagnostics::RULES.iter().map(|r| r.0).collect();
+    let missing: Vec<&String> = seen
+        .iter()
+        .filter(|c| !listed.contains(&c.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "codes missing from RULES: {missing:?}");
+}

@@ -89,8 +89,18 @@ pub fn minimal_copy(name: &str) -> (PathBuf, PathBuf) {
     (work, m)
 }
 
-/// The diagnostics of a `--message-format json` run, one JSON object per line.
+/// The diagnostics of a `--message-format json` run: the records whose `reason` is
+/// `diagnostic` (every line of stdout must be JSON).
 pub fn diagnostics(stdout: &str) -> Vec<serde_json::Value> {
+    json_records(stdout)
+        .into_iter()
+        .filter(|v| v["reason"] == "diagnostic")
+        .collect()
+}
+
+/// Every line of a `--message-format json` run's stdout, parsed (panics on a line that is
+/// not JSON).
+pub fn json_records(stdout: &str) -> Vec<serde_json::Value> {
     stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -153,4 +163,50 @@ pub fn run_within(cwd: &Path, args: &[&str], secs: u64) -> Output {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.wait_with_output().expect("output")
+}
+
+/// A real client (or validator) that a test needs is missing. Under `CI=true` that fails
+/// the test (CI installs every client, so a missing one is a broken set-up); elsewhere the
+/// test says so on the terminal — written past cargo's output capture, so it shows in the
+/// test run's output — and checks what it can without it.
+pub fn client_missing(test: &str, why: &str) {
+    use std::io::Write as _;
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{test}: {why} (.ci/run installs it)");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nSKIPPED {test}: {why} (.ci/run installs it; under CI=true this fails)"
+    );
+}
+
+/// Runs one of the repository's real-client checkers (`tools/docx-check`,
+/// `tools/html-check`) on `args`, allowing missing clients: what it skipped is reported
+/// through [`client_missing`] (a failure under CI=true), and any check that ran must pass.
+/// Returns the checker's report.
+pub fn run_checker(test: &str, tool: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new("python3")
+        .arg(root().join("tools").join(tool))
+        .arg("--allow-missing")
+        .args(args)
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            client_missing(test, &format!("python3 cannot run ({e})"));
+            return String::new();
+        }
+    };
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in report.lines() {
+        if let Some(what) = line.strip_prefix("SKIPPED ") {
+            client_missing(test, what);
+        }
+    }
+    assert!(out.status.success(), "{tool} failed:\n{report}");
+    report
 }
