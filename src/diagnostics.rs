@@ -78,6 +78,8 @@ pub const RULES: &[(&str, Severity)] = &[
     ("invalid-style", Severity::Error),
     ("invalid-emitter", Severity::Error),
     ("external-emitter", Severity::Error),
+    ("gate-unassigned", Severity::Error),
+    ("gate-overdue", Severity::Error),
     ("unknown-lint", Severity::Error),
     ("unassigned-owner", Severity::Warning),
     ("unused-reference", Severity::Warning),

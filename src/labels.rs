@@ -32,6 +32,8 @@ pub struct Labels {
     pub field: FieldLabels,
     /// What changed between two versions (`diff`, `build --since`).
     pub changes: ChangesLabels,
+    /// The revision team's progress (`status`).
+    pub report: ReportLabels,
     /// Words and sentences.
     pub text: TextLabels,
     /// How values are written.
@@ -141,6 +143,30 @@ pub struct ChangesLabels {
     pub set_removed: String,
     pub kind: ChangeKindLabels,
     pub entity: ChangeEntityLabels,
+}
+
+/// The revision team's progress (see labels.toml for each).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ReportLabels {
+    pub heading: String,
+    pub by_owner: String,
+    pub by_part: String,
+    pub total: String,
+    pub done_ratio: String,
+    pub no_status: String,
+    pub items: String,
+    pub nobody: String,
+    pub unassigned: String,
+    pub marked_unassigned: String,
+    pub no_owner: String,
+    pub handovers: String,
+    pub without_content: String,
+    pub due: String,
+    pub overdue: String,
+    pub none: String,
+    pub has_content: String,
 }
 
 /// One word per kind of change.

@@ -15,6 +15,7 @@ pub mod labels;
 pub mod load;
 pub mod model;
 pub mod preview;
+pub mod status;
 pub mod styles;
 pub mod synth;
 pub mod validate;

@@ -12,6 +12,7 @@ mod locate;
 mod report;
 mod schema;
 mod serve;
+mod status;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +80,9 @@ enum Command {
     /// Show what changed between two versions of a manuscript (folders or git revisions).
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
+    /// Show where the revision work stands: owners × status, unassigned, hand-overs, due.
+    #[command(after_help = STATUS_EXAMPLES)]
+    Status(StatusArgs),
     /// Start a new manuscript: a small, commented one that checks clean and builds.
     Init(InitArgs),
     /// Print the completion script for a shell (e.g. `supplement completions bash`).
@@ -157,6 +161,46 @@ enum DiffFormat {
     Markdown,
     /// GitHub Actions annotations on the changed lines.
     Github,
+}
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  supplement status                                 the team's progress as tables
+  supplement status --format markdown               for a wiki or a pull request
+  supplement status --format csv > status.csv       one row per item, for a spreadsheet
+  supplement status --deny-unassigned               CI: fail while any work has no owner
+  supplement status --deny-overdue --today 2026-12-01   CI: fail on work past its due date
+
+Exit codes: 0 success, 1 the manuscript has errors or a --deny gate failed, 2 usage error.";
+
+#[derive(Debug, Args)]
+struct StatusArgs {
+    #[command(flatten)]
+    manuscript: ManuscriptArgs,
+    /// How the report is printed.
+    #[arg(long, short = 'f', value_enum, default_value_t = StatusFormat::Table, value_name = "FORMAT")]
+    format: StatusFormat,
+    /// The day overdue is judged against (YYYY-MM-DD); default: today (UTC).
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
+    /// Fail (exit 1) while any place is marked `?` or any item has no owner.
+    #[arg(long)]
+    deny_unassigned: bool,
+    /// Fail (exit 1) while any item is past its `due` date and not done.
+    #[arg(long)]
+    deny_overdue: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusFormat {
+    /// Aligned tables for a terminal.
+    Table,
+    /// One JSON object.
+    Json,
+    /// One row per item.
+    Csv,
+    /// Tables and lists in Markdown.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -336,6 +380,7 @@ pub fn main() -> ExitCode {
         Command::Formats => formats::run(),
         Command::Dump(args) => dump::run(args, &cli.global),
         Command::Diff(args) => diff::run(args, &cli.global),
+        Command::Status(args) => status::run(args, &cli.global),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args, &cli.global),
         Command::Completions(args) => completions::completions(args),

@@ -761,6 +761,15 @@ fn records(side: Side<'_>) -> Vec<Record> {
                     ("pages", text(&pt.pages)),
                     ("action", text(&pt.action_label)),
                     ("status", opt(&pt.status_label)),
+                    (
+                        "due",
+                        Field::Text(
+                            model_point
+                                .and_then(|x| x.due.as_ref())
+                                .map(|d| d.value.iso())
+                                .unwrap_or_default(),
+                        ),
+                    ),
                     ("owners", set(pt.owners.clone())),
                     (
                         "priority",

@@ -592,6 +592,7 @@ impl Lowerer<'_> {
             },
             action_note: p.action_note.map(Spanned::into_inner),
             status,
+            due: p.due.as_ref().and_then(|d| self.date(d)),
             reasons: self.refs(&p.reasons),
             topic,
         }

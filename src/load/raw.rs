@@ -469,6 +469,8 @@ pub struct RawPoint {
     pub action_note: Option<Str>,
     /// planned | drafting | review | done; not shown when absent.
     pub status: Option<Spanned<RawStatus>>,
+    /// When the revision is due (for `supplement status`; not shown in the outputs).
+    pub due: Option<Date>,
     /// Reason ids.
     #[serde(default)]
     pub reasons: Vec<Str>,

@@ -542,6 +542,8 @@ pub struct RevisionPoint {
     pub action_note: Option<String>,
     /// Progress, when the manuscript gives it.
     pub status: Option<Status>,
+    /// When the revision is due, when the manuscript gives it (team planning only).
+    pub due: Option<Located<PartialDate>>,
     /// Why (ids of reasons).
     pub reasons: Vec<IdRef>,
     /// Title, owners, markers, body and nested topics.

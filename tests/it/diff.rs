@@ -21,8 +21,8 @@ fn edit(m: &Path, file: &str, old: &str, new: &str) {
 /// examples/full as it is (`work/v1`) and a second version (`work/v2`) with one change of
 /// every kind: document fields, a section, a member and a history entry added, a reason
 /// retitled, a reference removed, a form's address, a floating topic's priority, a part's
-/// owners, a point added, removed, renamed and moved, a point's status, owners and body, a
-/// topic added, removed and reworded.
+/// owners, a point added, removed, renamed and moved, a point's status, due date, owners
+/// and body, a topic added, removed and reworded.
 fn two_versions(name: &str) -> (PathBuf, PathBuf, PathBuf) {
     let work = temp_dir(name);
     let v1 = work.join("v1");
@@ -97,11 +97,13 @@ fn two_versions(name: &str) -> (PathBuf, PathBuf, PathBuf) {
         "owners = [\"suzuki\"]\n\n[[point]]",
         "owners = [\"suzuki\", \"sato\"]\n\n[[point]]",
     );
+    edit(&v2, c1, "status = \"review\"", "status = \"done\"");
+    edit(&v2, c1, "due = 2024-05-15", "due = 2024-06-30");
     edit(
         &v2,
         c1,
-        "status = \"review\"\nowners = [\"tanaka -> suzuki\"]",
-        "status = \"done\"\nowners = [\"suzuki\"]",
+        "owners = [\"tanaka -> suzuki\"]",
+        "owners = [\"suzuki\"]",
     );
     edit(
         &v2,
@@ -226,6 +228,7 @@ fn every_kind_of_change_is_one_exact_record_in_document_order() {
         "changed point preface-rewrite reasons +脅威の最新動向への対応 -脅威の最新トレンド対応",
         "changed part chapter1 owners +佐藤 -",
         "changed point password-basics status: 査読中 -> 完了",
+        "changed point password-basics due: 2024-05-15 -> 2024-06-30",
         "changed point password-basics owners +鈴木 -田中（一）⇒鈴木",
         "changed point password-basics body: 定期変更の推奨をやめ、長いパスフレーズを勧める。 -> 定期変更の推奨をやめ、十分に長いパスフレーズを勧める。",
         "changed topic password-basics/パスフレーズ/多要素認証 after: パスワードに加えて、生体認証や FIDO で本人を確認する。 -> パスワードに加えて、FIDO2 で本人を確認する。",
@@ -248,15 +251,15 @@ fn every_kind_of_change_is_one_exact_record_in_document_order() {
         )
     };
     assert_eq!(located(9, "new_location"), "v2/parts/01-front.toml:9");
-    assert_eq!(located(17, "old_location"), "v1/parts/02-chapter1.toml:34");
-    assert!(records[17]["new_location"].is_null());
+    assert_eq!(located(18, "old_location"), "v1/parts/02-chapter1.toml:35");
+    assert!(records[18]["new_location"].is_null());
     // The wording of changed prose comes with the record.
-    let wording = records[14]["wording"].as_array().expect("wording");
+    let wording = records[15]["wording"].as_array().expect("wording");
     assert!(wording
         .iter()
         .any(|c| c["kind"] == "added" && c["text"] == "十分に"));
     // The part of every record in a part group.
-    assert_eq!(records[19]["part"], "back");
+    assert_eq!(records[20]["part"], "back");
 }
 
 #[test]
@@ -336,7 +339,7 @@ fn github_annotations_point_at_the_changed_lines() {
     let out = run(&work, &["diff", "v1", "v2", "--message-format", "github"]);
     let (stdout, _) = text(&out);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 22, "{stdout}");
+    assert_eq!(lines.len(), 23, "{stdout}");
     assert!(lines.iter().all(|l| l.starts_with("::notice ")), "{stdout}");
     assert!(
         lines
@@ -347,7 +350,7 @@ fn github_annotations_point_at_the_changed_lines() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("file=v1/parts/02-chapter1.toml,line=34,")),
+            .any(|l| l.contains("file=v1/parts/02-chapter1.toml,line=35,")),
         "{stdout}"
     );
 }
@@ -412,7 +415,7 @@ fn git_revisions_are_compared_without_touching_the_working_tree() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
-    assert_eq!(records.len(), 22, "{stdout}");
+    assert_eq!(records.len(), 23, "{stdout}");
     assert!(records
         .iter()
         .any(|r| brief(r) == "renamed point appendix-link-list-removal (was appendix-old-list)"));
@@ -439,7 +442,7 @@ fn git_revisions_are_compared_without_touching_the_working_tree() {
         ],
     );
     assert_eq!(code(&out), 0, "{}", text(&out).1);
-    assert_eq!(text(&out).0.lines().count(), 22);
+    assert_eq!(text(&out).0.lines().count(), 23);
     // Nothing to compare between a commit and itself.
     let out = run(
         &repo,

@@ -19,6 +19,7 @@ mod messages;
 mod schema;
 mod serve;
 mod source;
+mod status;
 mod support;
 mod templates;
 mod view;
