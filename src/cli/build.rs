@@ -18,6 +18,13 @@ pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
         eprintln!("error: build stopped; nothing was written");
         return Ok(EXIT_MANUSCRIPT);
     }
+    let mut checked = checked;
+    if let Some(since) = &args.since {
+        if !attach_changes(&mut checked, since, &manuscript, &reporter)? {
+            eprintln!("error: build stopped; nothing was written");
+            return Ok(EXIT_MANUSCRIPT);
+        }
+    }
     let (Some(view), Some(model)) = (&checked.view, &checked.supplement) else {
         return Ok(EXIT_MANUSCRIPT);
     };
@@ -104,6 +111,68 @@ pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
     }
     reporter.finished(true, errors, warnings, false);
     Ok(EXIT_OK)
+}
+
+/// Adds the 変更点 appendix to the view: the changes since `since`, a manuscript folder
+/// when there is one at that path, else a git revision of the manuscript folder. `false`
+/// when that version has errors (shown).
+fn attach_changes(
+    checked: &mut crate::Checked,
+    since: &str,
+    manuscript: &std::path::Path,
+    reporter: &Reporter,
+) -> anyhow::Result<bool> {
+    let folder = std::path::Path::new(since);
+    let source = if folder.join(crate::load::SUPPLEMENT_FILE).is_file() {
+        super::diff::Source::Folder(folder.to_path_buf())
+    } else {
+        super::diff::Source::Git {
+            dir: manuscript.to_path_buf(),
+            rev: since.to_string(),
+        }
+    };
+    let old = source.load().map_err(UsageError::new)?;
+    if !old.checked.is_ok() {
+        reporter.diagnostics(
+            &old.checked.diagnostics,
+            &old.checked.sources,
+            std::path::Path::new(&old.label),
+        );
+        eprintln!("error: the version --since names has errors");
+        return Ok(false);
+    }
+    let (Some(old_model), Some(old_view), Some(model), Some(view)) = (
+        old.checked.supplement.as_ref(),
+        old.checked.view.as_ref(),
+        checked.supplement.as_ref(),
+        checked.view.as_ref(),
+    ) else {
+        return Ok(false);
+    };
+    let changes = crate::diff::diff(
+        crate::diff::Side {
+            model: old_model,
+            view: old_view,
+            sources: &old.checked.sources,
+        },
+        crate::diff::Side {
+            model,
+            view,
+            sources: &checked.sources,
+        },
+    );
+    let date = source.date().map(|d| {
+        crate::load::parse_date(&d)
+            .map(|p| crate::view::format::date(p, &view.labels).text)
+            .unwrap_or(d)
+    });
+    let appendix =
+        crate::diff::render::appendix(&changes, view, old_view, &old.label, date.as_deref());
+    reporter.detail(&format!("{} changes since {}", changes.len(), old.label));
+    if let Some(view) = checked.view.as_mut() {
+        view.attach_changes(appendix);
+    }
+    Ok(true)
 }
 
 /// What an external emitter printed on stderr: its diagnostics (located when they name a

@@ -21,6 +21,7 @@ pub(super) struct Version {
 }
 
 /// Where a version comes from.
+#[derive(Debug)]
 pub(super) enum Source {
     /// A folder on disk.
     Folder(PathBuf),
@@ -34,6 +35,14 @@ pub(super) enum Source {
 }
 
 impl Source {
+    /// The commit date of a revision (`YYYY-MM-DD`); `None` for a folder.
+    pub(super) fn date(&self) -> Option<String> {
+        match self {
+            Source::Folder(_) => None,
+            Source::Git { dir, rev } => git::commit_date(dir, rev).ok(),
+        }
+    }
+
     /// Loads and checks the version. A folder or revision that cannot be read is an error
     /// message; a manuscript with errors is returned with its diagnostics.
     pub(super) fn load(&self) -> Result<Version, String> {
@@ -116,8 +125,16 @@ fn sources(args: &DiffArgs) -> anyhow::Result<(Source, Source)> {
 /// Runs the command.
 pub(super) fn run(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
     let (old_source, new_source) = sources(args)?;
-    let old = old_source.load().map_err(UsageError::new)?;
-    let new = new_source.load().map_err(UsageError::new)?;
+    // The two versions load side by side (each is a whole check).
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| old_source.load());
+        let new = new_source.load();
+        (old.join(), new)
+    });
+    let old = old
+        .map_err(|_| anyhow::anyhow!("loading the old version failed"))?
+        .map_err(UsageError::new)?;
+    let new = new.map_err(UsageError::new)?;
     // Both sides must be valid: a side with errors is shown with its diagnostics, and
     // nothing is compared.
     let reporter = Reporter::new(

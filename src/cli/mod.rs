@@ -304,6 +304,10 @@ struct BuildArgs {
     /// Output folder.
     #[arg(long, short = 'o', default_value = "out", value_name = "DIR")]
     out: PathBuf,
+    /// Add a 変更点 appendix: what changed since this git revision of the manuscript (or
+    /// since this manuscript folder).
+    #[arg(long, value_name = "REV")]
+    since: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -175,7 +175,6 @@ struct Record {
     title: String,
     part: Option<String>,
     /// The text the rename search compares.
-    content: String,
     fields: Vec<(&'static str, Field)>,
     span: Option<Span>,
     anchor: Option<Anchor>,
@@ -327,12 +326,45 @@ fn compare_fields(
     new: Side<'_>,
     out: &mut Vec<Change>,
 ) {
-    let old_fields: HashMap<&str, &Field> = before.fields.iter().map(|(k, v)| (*k, v)).collect();
     for (name, field) in &after.fields {
-        let Some(was) = old_fields.get(name) else {
+        let Some((_, was)) = before.fields.iter().find(|(k, _)| k == name) else {
             continue;
         };
-        let mut c = Change {
+        // (old, new, added, removed, wording) when the field changed.
+        let found = match (was, field) {
+            (Field::Text(a), Field::Text(b)) if a != b => Some((
+                Value::Text(a.clone()),
+                Value::Text(b.clone()),
+                Vec::new(),
+                Vec::new(),
+                None,
+            )),
+            (Field::Set(a), Field::Set(b)) if a != b => {
+                let added: Vec<String> = b.iter().filter(|x| !a.contains(x)).cloned().collect();
+                let removed: Vec<String> = a.iter().filter(|x| !b.contains(x)).cloned().collect();
+                (!added.is_empty() || !removed.is_empty()).then(|| {
+                    (
+                        Value::Set(a.clone()),
+                        Value::Set(b.clone()),
+                        added,
+                        removed,
+                        None,
+                    )
+                })
+            }
+            (Field::Prose(a), Field::Prose(b)) if a != b => Some((
+                Value::Text(a.clone()),
+                Value::Text(b.clone()),
+                Vec::new(),
+                Vec::new(),
+                Some(wording::diff(a, b)),
+            )),
+            _ => None,
+        };
+        let Some((old_value, new_value, added, removed, wording)) = found else {
+            continue;
+        };
+        out.push(Change {
             kind: Kind::Changed,
             entity: after.entity,
             id: after.key.clone(),
@@ -340,37 +372,15 @@ fn compare_fields(
             title: after.title.clone(),
             part: after.part.clone(),
             field: Some(name),
-            old: None,
-            new: None,
-            added: Vec::new(),
-            removed: Vec::new(),
-            wording: None,
+            old: Some(old_value),
+            new: Some(new_value),
+            added,
+            removed,
+            wording,
             old_location: location(old.sources, before.span),
             new_location: location(new.sources, after.span),
             anchor: after.anchor.clone(),
-        };
-        match (was, field) {
-            (Field::Text(a), Field::Text(b)) if a != b => {
-                c.old = Some(Value::Text(a.clone()));
-                c.new = Some(Value::Text(b.clone()));
-            }
-            (Field::Set(a), Field::Set(b)) => {
-                c.added = b.iter().filter(|x| !a.contains(x)).cloned().collect();
-                c.removed = a.iter().filter(|x| !b.contains(x)).cloned().collect();
-                if c.added.is_empty() && c.removed.is_empty() {
-                    continue;
-                }
-                c.old = Some(Value::Set(a.clone()));
-                c.new = Some(Value::Set(b.clone()));
-            }
-            (Field::Prose(a), Field::Prose(b)) if a != b => {
-                c.wording = Some(wording::diff(a, b));
-                c.old = Some(Value::Text(a.clone()));
-                c.new = Some(Value::Text(b.clone()));
-            }
-            _ => continue,
-        }
-        out.push(c);
+        });
     }
 }
 
@@ -393,9 +403,9 @@ fn find_renames<'r>(removed: &[&'r Record], added: &[&'r Record]) -> Vec<(&'r Re
     }
     let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
     let mut pairs = 0usize;
-    let grams: Vec<HashSet<(char, char)>> = added.iter().map(|r| bigrams(&r.content)).collect();
+    let grams: Vec<HashSet<(char, char)>> = added.iter().map(|r| bigrams(&content(r))).collect();
     for (i, r) in removed.iter().enumerate() {
-        let mine = bigrams(&r.content);
+        let mine = bigrams(&content(r));
         for (j, a) in added.iter().enumerate() {
             if a.entity != r.entity {
                 continue;
@@ -422,6 +432,18 @@ fn find_renames<'r>(removed: &[&'r Record], added: &[&'r Record]) -> Vec<(&'r Re
             } else {
                 used_old.remove(&i);
             }
+        }
+    }
+    out
+}
+
+/// The text the rename search compares: the title and every text field.
+fn content(r: &Record) -> String {
+    let mut out = r.title.clone();
+    for (_, f) in &r.fields {
+        if let Field::Prose(text) | Field::Text(text) = f {
+            out.push('\n');
+            out.push_str(text);
         }
     }
     out
@@ -569,7 +591,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
         key: v.id.clone(),
         title: v.title.clone(),
         part: None,
-        content: v.title.clone(),
         fields: vec![
             ("title", text(&v.title)),
             ("subtitle", opt(&v.subtitle)),
@@ -593,7 +614,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key: s.id.clone(),
             title: s.label.clone(),
             part: None,
-            content: format!("{} {}", s.label, s.title.clone().unwrap_or_default()),
             fields: vec![
                 ("label", text(&s.label)),
                 ("title", opt(&s.title)),
@@ -611,7 +631,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key: t.id.clone(),
             title: t.name.clone(),
             part: None,
-            content: t.name.clone(),
             fields: vec![("name", text(&t.name))],
             span: m.member(&t.id).map(|x| x.id.span),
             anchor: None,
@@ -638,7 +657,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key,
             title: shown,
             part: None,
-            content: h.summary.clone(),
             fields: vec![("summary", Field::Prose(h.summary.clone()))],
             span: Some(h.date.span),
             anchor: None,
@@ -650,7 +668,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key: r.id.clone(),
             title: r.heading.text.clone(),
             part: None,
-            content: format!("{}\n{}", r.heading.text, body_text(v.body(r.body))),
             fields: vec![
                 ("title", text(&r.heading.text)),
                 (
@@ -670,7 +687,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key: r.id.clone(),
             title: r.title.clone(),
             part: None,
-            content: r.citation.clone(),
             fields: vec![
                 ("title", text(&r.title)),
                 ("citation", text(&r.citation)),
@@ -688,7 +704,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key: f.label.clone(),
             title: f.label.clone(),
             part: None,
-            content: f.label.clone(),
             fields: vec![("file", opt(&f.file)), ("url", opt(&f.url))],
             span: m
                 .links
@@ -704,7 +719,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key: r.id.clone(),
             title: r.title.clone(),
             part: None,
-            content: r.title.clone(),
             fields: vec![("title", text(&r.title)), ("url", opt(&r.url))],
             span: m
                 .related
@@ -723,7 +737,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key: p.id.clone(),
             title: p.heading.text.clone(),
             part: Some(p.id.clone()),
-            content: format!("{}\n{}", p.heading.text, body_text(v.body(p.body))),
             fields: vec![
                 ("label", text(&p.label)),
                 ("title", text(&p.title)),
@@ -744,7 +757,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
                 key: pt.id.clone(),
                 title: pt.title.clone(),
                 part: Some(p.id.clone()),
-                content: format!("{}\n{}", pt.title, body_text(v.body(pt.body))),
                 fields: vec![
                     (
                         "title",
@@ -840,7 +852,6 @@ fn records(side: Side<'_>) -> Vec<Record> {
             key,
             title: f.title.clone(),
             part: None,
-            content: f.title.clone(),
             fields: vec![
                 (
                     "priority",
@@ -924,7 +935,6 @@ fn topic_records(
             key,
             title: t.heading.text.clone(),
             part: part.map(str::to_string),
-            content: format!("{}\n{}", t.heading.text, body_text(v.body(t.body))),
             fields: vec![
                 ("title", Field::Text(t.heading.text.clone())),
                 (

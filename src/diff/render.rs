@@ -533,3 +533,65 @@ pub fn github(labels: &Labels, changes: &[Change]) -> String {
     }
     out
 }
+
+/// The 変更点 appendix of a document: the changes from an earlier version (`since`, with
+/// its date when known) in the new version's words, grouped as the other forms group
+/// them, each linked to where it is in the new document.
+pub fn appendix(
+    changes: &[Change],
+    new: &crate::view::DocumentView,
+    old: &crate::view::DocumentView,
+    since: &str,
+    date: Option<&str>,
+) -> crate::view::ChangesView {
+    use crate::view::{ChangeGroupView, ChangeView, Chunk, Heading};
+    let labels = &new.labels;
+    let mut anchors = crate::view::anchor::Anchors::default();
+    let lead = match date {
+        Some(date) => fill(
+            &labels.changes.since_dated,
+            &[("since", since), ("date", date)],
+        ),
+        None => fill(&labels.changes.since, &[("since", since)]),
+    };
+    let groups = groups(changes)
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| ChangeGroupView {
+            heading: Heading {
+                text: group_heading(labels, g.part, new, old),
+                anchor: anchors.make(format!("_changes-{}", i + 1)),
+                level: 2,
+            },
+            changes: g
+                .changes
+                .into_iter()
+                .map(|c| ChangeView {
+                    kind: serde_json::to_value(c.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    kind_label: kind_label(labels, c.kind).to_string(),
+                    subject: subject(labels, c),
+                    anchor: c.anchor.clone(),
+                    detail: detail(labels, c),
+                    wording: wording_spans(c)
+                        .into_iter()
+                        .map(|(kind, text)| Chunk { kind, text })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    crate::view::ChangesView {
+        heading: Heading {
+            text: labels.changes.heading.clone(),
+            anchor: anchors.make("_changes".to_string()),
+            level: 1,
+        },
+        lead,
+        summary: summary_line(labels, changes),
+        none: changes.is_empty().then(|| labels.changes.none.clone()),
+        groups,
+    }
+}

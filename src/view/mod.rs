@@ -123,6 +123,10 @@ pub struct DocumentView {
     /// The 新旧対照表: every old and new wording side by side, when there is any and the
     /// labels do not turn it off.
     pub comparison: Option<ComparisonView>,
+    /// What changed since an earlier version, when the build was asked (`--since`): an
+    /// appendix after everything else.
+    #[serde(default)]
+    pub changes: Option<ChangesView>,
     /// Every body, by [`BodyId`].
     pub bodies: Vec<Body>,
     /// The labels the view was written with.
@@ -184,6 +188,8 @@ pub enum SectionKind {
     Team,
     /// Floating topics.
     Floating,
+    /// What changed since an earlier version (`build --since`).
+    Changes,
 }
 
 /// One section of the document, in reading order.
@@ -290,6 +296,48 @@ pub struct ComparisonRow {
     pub added_passage: bool,
     /// True when there is no new wording (the new column says （削る）).
     pub removed_passage: bool,
+}
+
+/// What changed since an earlier version (変更点).
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ChangesView {
+    /// Its heading (level 1, in the outline).
+    pub heading: Heading,
+    /// The line that says since when, e.g. v1.0（2024年5月1日）からの変更.
+    pub lead: String,
+    /// Counts by kind of change.
+    pub summary: String,
+    /// The labels' sentence for no changes, when there are none.
+    pub none: Option<String>,
+    /// The changes, document-wide first, then part by part.
+    pub groups: Vec<ChangeGroupView>,
+}
+
+/// The changes of one part, or the document-wide ones.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ChangeGroupView {
+    /// Its heading (level 2).
+    pub heading: Heading,
+    /// The changes in order.
+    pub changes: Vec<ChangeView>,
+}
+
+/// One change.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ChangeView {
+    /// added, removed, renamed, moved or changed.
+    pub kind: String,
+    /// Its word, e.g. 追加.
+    pub kind_label: String,
+    /// What changed, e.g. 改訂箇所 intro-opening「冒頭の説明の見直し」.
+    pub subject: String,
+    /// Where it is in this document, when it still is.
+    pub anchor: Option<Anchor>,
+    /// The field and its old and new values, e.g. 状態：予定 → 完了 (empty for an
+    /// addition or removal, and for prose, whose change is `wording`).
+    pub detail: String,
+    /// For prose: the wording diff, long unchanged stretches cut to their ends.
+    pub wording: Vec<Chunk>,
 }
 
 /// A priority marker as shown.
@@ -536,6 +584,18 @@ pub struct FloatingView {
 }
 
 impl DocumentView {
+    /// Adds the 変更点 appendix: the last section of the outline, its groups as its
+    /// table-of-contents children.
+    pub fn attach_changes(&mut self, changes: ChangesView) {
+        self.outline.push(OutlineEntry {
+            kind: SectionKind::Changes,
+            index: None,
+            heading: changes.heading.clone(),
+            children: changes.groups.iter().map(|g| g.heading.clone()).collect(),
+        });
+        self.changes = Some(changes);
+    }
+
     /// Builds the view of a supplement with the given labels.
     pub fn build(s: &Supplement, labels: Labels) -> DocumentView {
         Builder::new(s, labels).build()
@@ -939,6 +999,7 @@ impl<'a> Builder<'a> {
             team,
             floating_topics,
             comparison,
+            changes: None,
             bodies: self.bodies,
             labels: self.labels,
             unresolved_links: self.unresolved,

@@ -26,7 +26,7 @@ fn render(view: &DocumentView, styles: &supplement::styles::Styles, format: &str
         .bytes
 }
 
-fn document_xml(docx: Vec<u8>) -> String {
+pub(crate) fn document_xml(docx: Vec<u8>) -> String {
     let mut xml = String::new();
     zip::ZipArchive::new(std::io::Cursor::new(docx))
         .expect("zip")

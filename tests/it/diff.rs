@@ -456,3 +456,105 @@ fn git_revisions_are_compared_without_touching_the_working_tree() {
     assert_eq!(code(&out), 2);
     assert!(text(&out).1.contains("no-such-rev"), "{}", text(&out).1);
 }
+
+#[test]
+fn build_since_adds_the_changes_appendix_to_every_format() {
+    // Intent: `build --since REV` adds 変更点 as the last section of the changelog, the
+    // page and the Word document, from the same diff: the since-line with the commit's
+    // date, the counts, each change under its part, links to what is still there; a
+    // folder works as well as a revision; without --since there is no such section.
+    let (work, v1, v2) = two_versions("diff-since");
+    let repo = work.join("repo");
+    std::fs::create_dir_all(&repo).expect("repo");
+    git(&repo, &["init", "-q"]);
+    let m = repo.join("m");
+    copy_dir(&v1, &m);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "v1"]);
+    std::fs::remove_dir_all(&m).expect("clear");
+    copy_dir(&v2, &m);
+
+    let out = run(&repo, &["build", "m", "--since", "HEAD", "--out", "out"]);
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    let changelog =
+        std::fs::read_to_string(repo.join("out/FULL-01.changelog.txt")).expect("changelog");
+    let appendix = &changelog[changelog.find("■ 変更点").expect("the appendix")..];
+    assert!(
+        appendix.contains("HEAD（2024年5月1日）からの変更"),
+        "{appendix}"
+    );
+    assert!(
+        appendix.contains("追加 4、削除 3、名称変更 1、移動 1、変更 14"),
+        "{appendix}"
+    );
+    assert!(
+        appendix.contains(
+            "- 変更 改訂箇所 password-basics「パスワードの基本の更新」 状態：査読中 → 完了"
+        ),
+        "{appendix}"
+    );
+    assert!(appendix.contains("{+十分に+}"), "{appendix}");
+    assert!(!changelog[..changelog.find("■ 変更点").unwrap_or(0)].contains("変更点"));
+
+    let html = std::fs::read_to_string(repo.join("out/FULL-01.html")).expect("html");
+    let section = &html[html
+        .find("<section class=\"section-changes\"")
+        .expect("html appendix")..];
+    assert!(section.contains("<ins>十分に</ins>"), "{section}");
+    // Every link in the appendix goes to an id the page has.
+    for (i, _) in section.match_indices("href=\"#") {
+        let rest = &section[i + 7..];
+        let id = &rest[..rest.find('"').expect("quote")];
+        assert!(html.contains(&format!("id=\"{id}\"")), "dangling #{id}");
+    }
+    // The removed point is named but not linked.
+    assert!(
+        section.contains("削除</span> 改訂箇所 ch1-3-after「パスワード管理ツールの紹介」"),
+        "{section}"
+    );
+
+    let docx = std::fs::read(repo.join("out/FULL-01.docx")).expect("docx");
+    let xml = crate::comparison::document_xml(docx);
+    assert!(xml.contains("変更点"), "no 変更点 in the Word document");
+    assert!(
+        xml.contains("<w:strike/>") || xml.contains("<w:strike "),
+        "removed words are struck through"
+    );
+
+    // A folder names the earlier version just as well (no date then).
+    let out = run(
+        &work,
+        &[
+            "build",
+            "v2",
+            "--since",
+            "v1",
+            "--format",
+            "changelog",
+            "--out",
+            "out2",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out).1);
+    let changelog =
+        std::fs::read_to_string(work.join("out2/FULL-01.changelog.txt")).expect("changelog");
+    assert!(changelog.contains("v1からの変更"), "{changelog}");
+
+    // Without --since: no appendix.
+    let out = run(
+        &work,
+        &["build", "v2", "--format", "changelog", "--out", "out3"],
+    );
+    assert_eq!(code(&out), 0);
+    let changelog =
+        std::fs::read_to_string(work.join("out3/FULL-01.changelog.txt")).expect("changelog");
+    assert!(!changelog.contains("■ 変更点"));
+
+    // A revision that is not there stops the build before anything is written.
+    let out = run(
+        &repo,
+        &["build", "m", "--since", "no-such-rev", "--out", "out4"],
+    );
+    assert_eq!(code(&out), 2, "{}", text(&out).1);
+    assert!(!repo.join("out4").exists());
+}

@@ -389,6 +389,7 @@ impl Doc<'_> {
                 self.bullets(&names);
             }
             SectionKind::Floating => self.floating(),
+            SectionKind::Changes => self.changes(),
         }
     }
 
@@ -1070,6 +1071,52 @@ impl Doc<'_> {
                 ));
             }
             self.push(p);
+        }
+    }
+
+    /// The 変更点 appendix: since when, the counts, then each group under its heading as a
+    /// list: the kind in bold, the subject (linked to it when it is still in the
+    /// document), the field's old and new values, and reworded prose with what went
+    /// struck through and what came underlined (marks, not colour alone).
+    fn changes(&mut self) {
+        let v = self.view;
+        let Some(c) = &v.changes else {
+            return;
+        };
+        self.text("Meta", &c.lead);
+        self.text("Meta", &c.summary);
+        if let Some(none) = &c.none {
+            self.text("Meta", none);
+        }
+        for g in &c.groups {
+            self.heading(&g.heading, false, true);
+            let num = self.new_list(false, 0, 1);
+            for ch in &g.changes {
+                let mut p = self
+                    .para("ListParagraph")
+                    .numbering(NumberingId::new(num), IndentLevel::new(0))
+                    .add_run(text_run(Run::new().bold(), &ch.kind_label))
+                    .add_run(Run::new().add_text(" "));
+                p = match &ch.anchor {
+                    Some(anchor) => p.add_hyperlink(self.anchor_link(anchor, &ch.subject)),
+                    None => p.add_run(text_run(Run::new(), &ch.subject)),
+                };
+                if !ch.detail.is_empty() {
+                    p = p.add_run(text_run(Run::new(), &format!(" {}", ch.detail)));
+                }
+                if !ch.wording.is_empty() {
+                    p = p.add_run(Run::new().add_text(" "));
+                    for chunk in &ch.wording {
+                        let run = match chunk.kind {
+                            ChunkKind::Same => Run::new(),
+                            ChunkKind::Removed => Run::new().strike(),
+                            ChunkKind::Added => Run::new().underline("single"),
+                        };
+                        p = p.add_run(text_run(run, &chunk.text));
+                    }
+                }
+                self.push(p);
+            }
         }
     }
 
