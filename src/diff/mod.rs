@@ -778,7 +778,7 @@ fn records(side: Side<'_>) -> Vec<Record> {
                         Field::Text(
                             model_point
                                 .and_then(|x| x.due.as_ref())
-                                .map(|d| d.value.iso())
+                                .map(|d| crate::view::format::date(d.value, &v.labels).text)
                                 .unwrap_or_default(),
                         ),
                     ),

@@ -228,7 +228,7 @@ fn every_kind_of_change_is_one_exact_record_in_document_order() {
         "changed point preface-rewrite reasons +脅威の最新動向への対応 -脅威の最新トレンド対応",
         "changed part chapter1 owners +佐藤 -",
         "changed point password-basics status: 査読中 -> 完了",
-        "changed point password-basics due: 2024-05-15 -> 2024-06-30",
+        "changed point password-basics due: 2024年5月15日 -> 2024年6月30日",
         "changed point password-basics owners +鈴木 -田中（一）⇒鈴木",
         "changed point password-basics body: 定期変更の推奨をやめ、長いパスフレーズを勧める。 -> 定期変更の推奨をやめ、十分に長いパスフレーズを勧める。",
         "changed topic password-basics/パスフレーズ/多要素認証 after: パスワードに加えて、生体認証や FIDO で本人を確認する。 -> パスワードに加えて、FIDO2 で本人を確認する。",
