@@ -7,6 +7,7 @@
 //! renders problems; `styles` holds the built-in templates. Only `cli::build` writes files.
 
 pub mod cli;
+pub mod conventions;
 pub mod diagnostics;
 pub mod emit;
 pub mod external;

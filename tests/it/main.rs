@@ -11,6 +11,7 @@ mod html;
 mod inputs;
 mod limits;
 mod manuscript;
+mod mindmap;
 mod serve;
 mod source;
 mod support;
