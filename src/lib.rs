@@ -11,6 +11,7 @@ pub mod conventions;
 pub mod diagnostics;
 pub mod emit;
 pub mod external;
+pub mod import;
 pub mod labels;
 pub mod load;
 pub mod model;

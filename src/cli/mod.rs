@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod dump;
 mod formats;
+mod import;
 mod serve;
 pub mod write;
 
@@ -62,6 +63,8 @@ enum Command {
     Dump(DumpArgs),
     /// Print a JSON Schema.
     Schema(SchemaArgs),
+    /// Make a manuscript folder from a mind map (.mm, .opml, .xmind, .mmap).
+    Import(import::ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +169,7 @@ pub fn main() -> ExitCode {
         Command::Formats => formats::run(),
         Command::Dump(args) => dump::run(&args),
         Command::Schema(_) => dump::schema(),
+        Command::Import(args) => import::run(&args),
     };
     ExitCode::from(code)
 }

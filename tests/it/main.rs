@@ -8,6 +8,7 @@ mod fixtures;
 mod fuzz;
 mod hardening;
 mod html;
+mod import;
 mod inputs;
 mod limits;
 mod manuscript;
