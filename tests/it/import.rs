@@ -66,13 +66,13 @@ fn import(map: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 /// travel with a map, so an imported manuscript shows the built-in words.
 #[test]
 fn round_trip_keeps_every_revision_points_text() {
-    // Intent: manuscript/ and examples/full → mm, opml, xmind → import → check passes and
+    // Intent: manuscript/ and examples/full → mm, opml, xmind, mmap → import → check passes and
     // every revision point has the same title, owners, pages and body text as before, as
     // do its topics; and lists stay lists while emphasis does not survive (the stated loss).
     for (m, name) in [("manuscript", "rt-bundled"), ("examples/full", "rt-full")] {
         let original = points_text(&root().join(m));
         let maps = build_maps(m, name);
-        for format in ["mm", "opml", "xmind"] {
+        for format in ["mm", "opml", "xmind", "mmap"] {
             let out = temp_dir(&format!("{name}-{format}")).join("imported");
             let result = import(&maps[format], &out, &[]);
             assert_eq!(code(&result), 0, "{m} via {format}: {}", text(&result).1);
