@@ -36,6 +36,8 @@ pub struct Labels {
     pub report: ReportLabels,
     /// Words and sentences.
     pub text: TextLabels,
+    /// The lines the mind-map formats write where a map has no field of its own.
+    pub mindmap: MindmapLabels,
     /// How values are written.
     pub format: FormatLabels,
 }
@@ -266,6 +268,16 @@ pub struct TextLabels {
     pub errors_last_good: String,
     pub warnings_title: String,
     pub dismiss: String,
+}
+
+/// The mind-map formats' lines (see labels.toml for the names each one takes).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct MindmapLabels {
+    pub place: String,
+    pub owners: String,
+    pub history: String,
 }
 
 /// Patterns for values (see labels.toml for the names each one takes).

@@ -7,10 +7,12 @@
 //! renders problems; `styles` holds the built-in templates. Only `cli::build` writes files.
 
 pub mod cli;
+pub mod conventions;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod external;
+pub mod import;
 pub mod labels;
 pub mod load;
 pub mod model;

@@ -7,6 +7,7 @@ mod completions;
 mod diff;
 mod dump;
 mod formats;
+mod import;
 mod init;
 mod locate;
 mod report;
@@ -85,6 +86,8 @@ enum Command {
     Status(StatusArgs),
     /// Start a new manuscript: a small, commented one that checks clean and builds.
     Init(InitArgs),
+    /// Turn a mind map (FreeMind/Freeplane, OPML, XMind, MindManager) into a manuscript.
+    Import(import::ImportArgs),
     /// Print the completion script for a shell (e.g. `supplement completions bash`).
     Completions(CompletionsArgs),
     /// Print the man page (roff): `supplement man > supplement.1`.
@@ -387,6 +390,7 @@ pub fn main() -> ExitCode {
         Command::Status(args) => status::run(args, &cli.global),
         Command::Schema(args) => schema::run(args),
         Command::Init(args) => init::run(args, &cli.global),
+        Command::Import(args) => import::run(args, &cli.global),
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),
     };

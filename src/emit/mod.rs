@@ -9,6 +9,7 @@ pub mod changelog;
 pub mod docx;
 pub mod html;
 pub mod markup;
+pub mod mindmap;
 pub mod text;
 
 use crate::styles::Styles;
@@ -125,6 +126,10 @@ pub static REGISTRY: &[&dyn Emitter] = &[
     &docx::DocxEmitter { redline: true },
     &html::HtmlEmitter,
     &changelog::Changelog,
+    &mindmap::mm::MmEmitter,
+    &mindmap::opml::OpmlEmitter,
+    &mindmap::xmind::XmindEmitter,
+    &mindmap::mmap::MmapEmitter,
 ];
 
 /// Stack size of the threads that render (and of the preview server's renderer).

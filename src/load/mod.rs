@@ -12,7 +12,7 @@
 //! all is a [`LoadError`] (exit 2).
 
 mod lower;
-pub use lower::{parse_date, MAX_ID_LEN};
+pub use lower::{parse_date, parse_pages, MAX_ID_LEN};
 pub mod markdown;
 mod raw;
 
