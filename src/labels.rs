@@ -294,6 +294,7 @@ pub struct FormatLabels {
     pub page_open: String,
     pub range_separator: String,
     pub list_separator: String,
+    pub figure: String,
     pub book_pages: String,
     pub book_pages_approximate: String,
     pub place: String,

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 use supplement::external::{Envelope, PROTOCOL};
 use supplement::view::body::{Block, Inline, LinkTarget};
-use supplement::view::{DocumentView, Heading, TopicView};
+use supplement::view::{DocumentView, FigureView, Heading, TopicView};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -98,7 +98,7 @@ fn markdown(doc: &DocumentView) -> String {
     ));
     for part in &doc.parts {
         heading(&mut out, &part.heading, 0);
-        blocks(&mut out, doc.body(part.body), "");
+        blocks(&mut out, &doc.figures, doc.body(part.body), "");
         for &i in &part.points {
             let Some(point) = doc.points.get(i) else {
                 continue;
@@ -120,7 +120,7 @@ fn markdown(doc: &DocumentView) -> String {
             }
             cites(&mut out, doc, &point.references);
             out.push('\n');
-            blocks(&mut out, doc.body(point.body), "");
+            blocks(&mut out, &doc.figures, doc.body(point.body), "");
             topics(&mut out, doc, &point.topics);
         }
         if let Some(h) = &part.topics_heading {
@@ -156,7 +156,7 @@ fn topics(out: &mut String, doc: &DocumentView, list: &[TopicView]) {
             cites(out, doc, &t.references);
             out.push('\n');
         }
-        blocks(out, doc.body(t.body), "");
+        blocks(out, &doc.figures, doc.body(t.body), "");
     }
 }
 
@@ -188,7 +188,7 @@ fn heading(out: &mut String, h: &Heading, shift: usize) {
 }
 
 /// Blocks, each line prefixed with `indent` (list items and quotes nest).
-fn blocks(out: &mut String, list: &[Block], indent: &str) {
+fn blocks(out: &mut String, doc_figures: &[FigureView], list: &[Block], indent: &str) {
     for b in list {
         match b {
             Block::Heading { content, .. } => {
@@ -211,7 +211,7 @@ fn blocks(out: &mut String, list: &[Block], indent: &str) {
                     };
                     let inner = format!("{indent}{}", " ".repeat(marker.len()));
                     let mut text = String::new();
-                    blocks(&mut text, item, &inner);
+                    blocks(&mut text, doc_figures, item, &inner);
                     let text = text.trim_start().trim_end_matches([' ', '\n']);
                     out.push_str(&format!("{indent}{marker}{text}\n"));
                 }
@@ -236,7 +236,7 @@ fn blocks(out: &mut String, list: &[Block], indent: &str) {
                 out.push_str(&format!("{indent}\n"));
             }
             Block::Quote { blocks: inner } => {
-                blocks(out, inner, &format!("{indent}> "));
+                blocks(out, doc_figures, inner, &format!("{indent}> "));
             }
             Block::Code { text } => {
                 let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
@@ -247,6 +247,26 @@ fn blocks(out: &mut String, list: &[Block], indent: &str) {
                 out.push_str(&format!("{indent}{fence}\n{indent}\n"));
             }
             Block::Rule => out.push_str(&format!("{indent}---\n{indent}\n")),
+            // The image's file is relative to the manuscript folder the emitter runs in.
+            Block::Figure {
+                figure,
+                alt,
+                caption,
+                text,
+            } => match figure.and_then(|i| doc_figures.get(i)) {
+                Some(f) => {
+                    let title = caption
+                        .as_deref()
+                        .map(|c| format!(" \"{}\"", c.replace('"', "\\\"")))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "{indent}![{}](<{}>{title})\n{indent}\n",
+                        escape(alt),
+                        f.file.replace('>', "%3E")
+                    ));
+                }
+                None => out.push_str(&format!("{indent}{}\n{indent}\n", escape(text))),
+            },
         }
     }
 }

@@ -38,6 +38,12 @@ const STARTER: [(&str, SchemaFile, &str); 4] = [
     ),
 ];
 
+/// The starter's figure (a small chart), written as it is.
+const STARTER_FIGURE: (&str, &[u8]) = (
+    "figures/chart.png",
+    include_bytes!("../../examples/starter/figures/chart.png"),
+);
+
 /// Runs the command.
 pub(super) fn run(args: &InitArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
     let reporter = Reporter::new(global, MessageFormat::Human);
@@ -55,14 +61,15 @@ pub(super) fn run(args: &InitArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
             },
             schema_file.file_name()
         );
-        write_new(&path, &format!("{directive}{text}"))?;
+        write_new(&path, format!("{directive}{text}").as_bytes())?;
     }
+    write_new(&dir.join(STARTER_FIGURE.0), STARTER_FIGURE.1)?;
     for file in SchemaFile::ALL {
         let path = dir.join(SCHEMA_DIR).join(file.file_name());
-        write_new(&path, &format!("{}\n", schema::pretty(file)))?;
+        write_new(&path, format!("{}\n", schema::pretty(file)).as_bytes())?;
     }
     reporter.progress(&format!(
-        "created a manuscript in {}: supplement.toml, references.toml, parts/, and the JSON Schemas in {SCHEMA_DIR}/",
+        "created a manuscript in {}: supplement.toml, references.toml, parts/, figures/, and the JSON Schemas in {SCHEMA_DIR}/",
         dir.display()
     ));
     let cd = if dir == Path::new(".") {
@@ -101,13 +108,13 @@ fn refuse_unless_empty(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Writes a file that must not exist yet, creating its folder.
-fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let mut file = std::fs::File::create_new(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes())
+    std::io::Write::write_all(&mut file, bytes)
         .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -1005,6 +1005,10 @@ fn push_blocks(blocks: &[crate::view::body::Block], prefix: &str, lines: &mut Ve
             Block::Quote { blocks } => push_blocks(blocks, &format!("{prefix}> "), lines),
             Block::Code { text } => lines.extend(text.lines().map(|l| format!("{prefix}{l}"))),
             Block::Rule => lines.push(format!("{prefix}---")),
+            Block::Figure { text, caption, .. } => {
+                lines.push(format!("{prefix}{text}"));
+                lines.extend(caption.iter().map(|c| format!("{prefix}{c}")));
+            }
         }
     }
 }

@@ -36,7 +36,8 @@ impl Budget {
             fuel: FUEL_BASE.saturating_add(units.saturating_mul(FUEL_PER_UNIT)),
             max_output: BYTES_BASE
                 .saturating_add((units as usize).saturating_mul(BYTES_PER_UNIT))
-                .saturating_add(text.saturating_mul(BYTES_PER_TEXT_BYTE)),
+                .saturating_add(text.saturating_mul(BYTES_PER_TEXT_BYTE))
+                .saturating_add(figure_bytes(view)),
         }
     }
 }
@@ -54,6 +55,26 @@ fn units(v: &DocumentView) -> usize {
         + v.bodies.len()
 }
 
+/// Room for the figures a page embeds: each shown figure's bytes twice (base64 is 4/3).
+fn figure_bytes(v: &DocumentView) -> usize {
+    fn blocks(v: &DocumentView, list: &[Block]) -> usize {
+        list.iter()
+            .map(|b| match b {
+                Block::Figure {
+                    figure: Some(i), ..
+                } => v
+                    .figures
+                    .get(*i)
+                    .map_or(0, |f| f.data.len().saturating_mul(2)),
+                Block::List { items, .. } => items.iter().map(|i| blocks(v, i)).sum(),
+                Block::Quote { blocks: inner } => blocks(v, inner),
+                _ => 0,
+            })
+            .sum()
+    }
+    v.bodies.iter().map(|b| blocks(v, b)).sum()
+}
+
 /// The bytes of text in the document's bodies and titles.
 fn text_bytes(v: &DocumentView) -> usize {
     fn blocks(list: &[Block]) -> usize {
@@ -68,6 +89,7 @@ fn text_bytes(v: &DocumentView) -> usize {
                 Block::Quote { blocks: inner } => blocks(inner),
                 Block::Code { text } => text.len(),
                 Block::Rule => 1,
+                Block::Figure { text, .. } => text.len(),
             })
             .sum()
     }

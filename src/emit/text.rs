@@ -67,6 +67,14 @@ fn write_blocks(blocks: &[Block], indent: usize, out: &mut String) {
             }
             Block::Code { text } => push_lines(out, &format!("{pad}    "), text),
             Block::Rule => out.push_str(&format!("{pad}----\n")),
+            // The figure's text, and its caption as a paragraph of its own.
+            Block::Figure { text, caption, .. } => {
+                push_lines(out, &pad, text);
+                if let Some(c) = caption {
+                    out.push('\n');
+                    push_lines(out, &pad, c);
+                }
+            }
         }
         let next_is_list_item_block = matches!(blocks.get(i + 1), Some(Block::List { .. }));
         if i + 1 < blocks.len() && !next_is_list_item_block {

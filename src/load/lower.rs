@@ -121,6 +121,7 @@ pub(super) fn lower(
             .iter()
             .map(|(name, e)| l.emitter(name, e))
             .collect(),
+        figures: Vec::new(),
         lookup: Default::default(),
     };
 

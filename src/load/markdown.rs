@@ -153,8 +153,15 @@ enum InlineKind {
     Emphasis,
     Strong,
     Strike,
-    Link { url: String, span: Span },
-    Image,
+    Link {
+        url: String,
+        span: Span,
+    },
+    Image {
+        src: String,
+        title: String,
+        span: Span,
+    },
     Cell,
 }
 
@@ -286,7 +293,16 @@ fn start(stack: &mut Vec<Frame>, tag: Tag<'_>, span: Span) {
                 span,
             },
         ),
-        Tag::Image { .. } => open_inline(stack, InlineKind::Image),
+        Tag::Image {
+            dest_url, title, ..
+        } => open_inline(
+            stack,
+            InlineKind::Image {
+                src: dest_url.into_string(),
+                title: title.into_string(),
+                span,
+            },
+        ),
         // Extensions that are not enabled: keep their content as plain structure.
         _ => open_inline(stack, InlineKind::Emphasis),
     }
@@ -343,7 +359,30 @@ fn finish_inlines(stack: &mut Vec<Frame>, kind: InlineKind, inlines: Vec<Inline>
     let inlines = join_text(inlines);
     match kind {
         InlineKind::Paragraph | InlineKind::Implicit => {
-            push_block(stack, Block::Paragraph(inlines))
+            // An image alone in its paragraph is a figure.
+            let mut visible = inlines
+                .iter()
+                .filter(|i| !matches!(i, Inline::Text(t) if t.trim().is_empty()));
+            match (visible.next(), visible.next()) {
+                (
+                    Some(Inline::Image {
+                        src,
+                        alt,
+                        title,
+                        span,
+                    }),
+                    None,
+                ) => push_block(
+                    stack,
+                    Block::Figure {
+                        src: src.clone(),
+                        alt: alt.clone(),
+                        caption: title.clone(),
+                        span: *span,
+                    },
+                ),
+                _ => push_block(stack, Block::Paragraph(inlines)),
+            }
         }
         InlineKind::Heading(level) => push_block(
             stack,
@@ -363,7 +402,15 @@ fn finish_inlines(stack: &mut Vec<Frame>, kind: InlineKind, inlines: Vec<Inline>
                 span,
             },
         ),
-        InlineKind::Image => push_inline(stack, Inline::Text(Inline::plain(&inlines))),
+        InlineKind::Image { src, title, span } => push_inline(
+            stack,
+            Inline::Image {
+                src,
+                alt: Inline::plain(&inlines),
+                title: Some(title).filter(|t| !t.trim().is_empty()),
+                span,
+            },
+        ),
         InlineKind::Cell => {
             if let Some(Frame::Table { row, .. }) = stack.last_mut() {
                 row.push(inlines);

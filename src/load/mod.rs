@@ -11,7 +11,9 @@
 //! Problems with what a file says are diagnostics (exit 1); a folder that cannot be read at
 //! all is a [`LoadError`] (exit 2).
 
+mod figures;
 mod lower;
+pub use figures::{measure as measure_image, MAX_FIGURES, MAX_FIGURES_BYTES, MAX_FIGURE_BYTES};
 pub use lower::{parse_date, parse_pages, MAX_ID_LEN};
 pub mod markdown;
 mod raw;
@@ -228,9 +230,10 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     let Reader {
         sources,
         mut diagnostics,
+        root,
         ..
     } = reader;
-    let supplement = match (main, references, parts_ok) {
+    let mut supplement = match (main, references, parts_ok) {
         (Some(main), Some(references), true) => Some(lower::lower(
             &sources,
             main,
@@ -240,6 +243,9 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         )),
         _ => None,
     };
+    if let Some(s) = supplement.as_mut() {
+        figures::read(dir, &root, s, &mut diagnostics);
+    }
     Ok(Loaded {
         sources,
         supplement,

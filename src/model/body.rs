@@ -39,6 +39,19 @@ pub enum Block {
     Code(String),
     /// A thematic break.
     Rule,
+    /// A figure: an image that stands alone in its paragraph (`![alt](figures/x.png
+    /// "caption")`), its file inside the manuscript folder.
+    Figure {
+        /// The file as written, relative to the manuscript folder.
+        src: String,
+        /// The alternative text.
+        alt: String,
+        /// The caption (the image's title), when given.
+        caption: Option<String>,
+        /// Where the image was written (in the TOML file).
+        #[serde(skip)]
+        span: Span,
+    },
 }
 
 /// Horizontal alignment of a table column.
@@ -83,6 +96,18 @@ pub enum Inline {
     },
     /// A hard line break.
     LineBreak,
+    /// An image inside text (not a figure): shown as its alternative text, with a warning.
+    Image {
+        /// The file as written.
+        src: String,
+        /// The alternative text.
+        alt: String,
+        /// The title, when given.
+        title: Option<String>,
+        /// Where the image was written.
+        #[serde(skip)]
+        span: Span,
+    },
 }
 
 impl Inline {
@@ -100,6 +125,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
             Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => push_plain(c, out),
             Inline::Link { content, .. } => push_plain(content, out),
+            Inline::Image { alt, .. } => out.push_str(alt),
             Inline::LineBreak => out.push('\n'),
         }
     }
@@ -122,8 +148,78 @@ impl Block {
                     }
                 }
                 Block::Quote(inner) => Block::for_each_link(inner, f),
+                Block::Code(_) | Block::Rule | Block::Figure { .. } => {}
+            }
+        }
+    }
+
+    /// Calls `f` on every image in the blocks, figures and images inside text alike.
+    pub fn for_each_image<'a>(blocks: &'a [Block], f: &mut dyn FnMut(Image<'a>)) {
+        for block in blocks {
+            match block {
+                Block::Figure {
+                    src,
+                    alt,
+                    caption,
+                    span,
+                } => f(Image {
+                    src,
+                    alt,
+                    caption: caption.as_deref(),
+                    span: *span,
+                    figure: true,
+                }),
+                Block::Heading { content, .. } | Block::Paragraph(content) => images_in(content, f),
+                Block::List { items, .. } => {
+                    for item in items {
+                        Block::for_each_image(item, f);
+                    }
+                }
+                Block::Table { head, rows, .. } => {
+                    for cell in head.iter().chain(rows.iter().flatten()) {
+                        images_in(cell, f);
+                    }
+                }
+                Block::Quote(inner) => Block::for_each_image(inner, f),
                 Block::Code(_) | Block::Rule => {}
             }
+        }
+    }
+}
+
+/// An image of a body, as [`Block::for_each_image`] finds it.
+#[derive(Debug, Clone, Copy)]
+pub struct Image<'a> {
+    /// The file as written.
+    pub src: &'a str,
+    /// The alternative text.
+    pub alt: &'a str,
+    /// The caption (or title), when given.
+    pub caption: Option<&'a str>,
+    /// Where it was written.
+    pub span: Span,
+    /// True for a figure, false for an image inside text.
+    pub figure: bool,
+}
+
+fn images_in<'a>(inlines: &'a [Inline], f: &mut dyn FnMut(Image<'a>)) {
+    for inline in inlines {
+        match inline {
+            Inline::Image {
+                src,
+                alt,
+                title,
+                span,
+            } => f(Image {
+                src,
+                alt,
+                caption: title.as_deref(),
+                span: *span,
+                figure: false,
+            }),
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => images_in(c, f),
+            Inline::Link { content, .. } => images_in(content, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
         }
     }
 }
@@ -136,7 +232,7 @@ fn links_in<'a>(inlines: &'a [Inline], f: &mut dyn FnMut(&'a str, Span)) {
                 links_in(content, f);
             }
             Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strike(c) => links_in(c, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak | Inline::Image { .. } => {}
         }
     }
 }

@@ -157,6 +157,8 @@ pub struct Supplement {
     pub floating_topics: Vec<FloatingTopic>,
     /// External emitters the manuscript declares (`[emitters.NAME]`).
     pub emitters: Vec<DeclaredEmitter>,
+    /// The figures' files, read and measured by the loader (by the name bodies use).
+    pub figures: Vec<FigureFile>,
     /// Positions by id, built on first lookup (the model is not changed after loading).
     #[serde(skip)]
     pub lookup: std::sync::OnceLock<Lookup>,
@@ -637,6 +639,32 @@ pub struct DeclaredEmitter {
     pub extension: Located<String>,
     /// Seconds it may take (default 60).
     pub timeout_s: u64,
+}
+
+/// An image file a body shows as a figure: read when the manuscript is loaded, so that
+/// emitters never touch the disk.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FigureFile {
+    /// The name as bodies write it (`figures/chart.png`).
+    pub src: String,
+    /// Its path inside the manuscript folder, `/`-separated.
+    pub path: String,
+    /// `image/png`, `image/jpeg`, `image/gif` or `image/svg+xml`.
+    pub mime: &'static str,
+    /// Width in pixels (for SVG, CSS pixels).
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The file's bytes.
+    #[serde(skip)]
+    pub bytes: std::sync::Arc<[u8]>,
+}
+
+impl Supplement {
+    /// The figure file a body names as `src`.
+    pub fn figure(&self, src: &str) -> Option<&FigureFile> {
+        self.figures.iter().find(|f| f.src == src)
+    }
 }
 
 /// A topic of the plan that hangs on no revision point (MindManager's floating topics and

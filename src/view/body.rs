@@ -58,6 +58,20 @@ pub enum Block {
     },
     /// A thematic break.
     Rule,
+    /// A figure: an image of the document's `figures`, with its alternative text and
+    /// caption.
+    Figure {
+        /// Its index in `figures`; `None` when its file could not be read (the build stops
+        /// then, so emitters see this only in a preview of a broken manuscript).
+        figure: Option<usize>,
+        /// The alternative text.
+        alt: String,
+        /// The caption, when given.
+        caption: Option<String>,
+        /// The figure as text, for formats without images (`labels.format.figure`:
+        /// ［図：the alternative text, else the caption］); the caption goes under it.
+        text: String,
+    },
 }
 
 /// Inline text inside a block.
@@ -119,16 +133,23 @@ pub enum LinkTarget {
     None,
 }
 
-/// Converts model blocks, resolving links with `resolve` (which returns `None` for a
-/// target it cannot follow).
-pub fn convert(
-    blocks: &[model::Block],
-    resolve: &mut dyn FnMut(&str, model::Span) -> LinkTarget,
-) -> Body {
-    blocks.iter().map(|b| block(b, resolve)).collect()
+/// How a body's references resolve: links to their targets (`None` for one that cannot be
+/// followed), figures to their index in the view's `figures`.
+pub struct Resolve<'r> {
+    /// A link's target.
+    pub link: &'r mut dyn FnMut(&str, model::Span) -> LinkTarget,
+    /// A figure's index, when its file was read.
+    pub figure: &'r dyn Fn(&str) -> Option<usize>,
+    /// The pattern of a figure as text (`labels.format.figure`).
+    pub figure_text: &'r str,
 }
 
-fn block(b: &model::Block, r: &mut dyn FnMut(&str, model::Span) -> LinkTarget) -> Block {
+/// Converts model blocks, resolving links and figures with `r`.
+pub fn convert(blocks: &[model::Block], r: &mut Resolve<'_>) -> Body {
+    blocks.iter().map(|b| block(b, r)).collect()
+}
+
+fn block(b: &model::Block, r: &mut Resolve<'_>) -> Block {
     match b {
         model::Block::Heading { level, content } => Block::Heading {
             level: *level,
@@ -159,13 +180,26 @@ fn block(b: &model::Block, r: &mut dyn FnMut(&str, model::Span) -> LinkTarget) -
         },
         model::Block::Code(text) => Block::Code { text: text.clone() },
         model::Block::Rule => Block::Rule,
+        model::Block::Figure {
+            src, alt, caption, ..
+        } => {
+            // What the image shows (its alternative text), else its caption.
+            let shown = if alt.trim().is_empty() {
+                caption.as_deref().unwrap_or_default()
+            } else {
+                alt
+            };
+            Block::Figure {
+                figure: (r.figure)(src),
+                alt: alt.clone(),
+                caption: caption.clone().filter(|c| !c.trim().is_empty()),
+                text: crate::labels::fill(r.figure_text, &[("text", shown)]),
+            }
+        }
     }
 }
 
-fn inlines(
-    list: &[model::Inline],
-    r: &mut dyn FnMut(&str, model::Span) -> LinkTarget,
-) -> Vec<Inline> {
+fn inlines(list: &[model::Inline], r: &mut Resolve<'_>) -> Vec<Inline> {
     list.iter()
         .map(|i| match i {
             model::Inline::Text(t) => Inline::Text { text: t.clone() },
@@ -180,10 +214,12 @@ fn inlines(
             },
             model::Inline::Code(t) => Inline::Code { text: t.clone() },
             model::Inline::Link { url, content, span } => Inline::Link {
-                target: r(url, *span),
+                target: (r.link)(url, *span),
                 content: inlines(content, r),
             },
             model::Inline::LineBreak => Inline::LineBreak,
+            // An image inside text is its alternative text (the loader warns).
+            model::Inline::Image { alt, .. } => Inline::Text { text: alt.clone() },
         })
         .collect()
 }

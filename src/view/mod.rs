@@ -129,6 +129,9 @@ pub struct DocumentView {
     pub changes: Option<ChangesView>,
     /// Every body, by [`BodyId`].
     pub bodies: Vec<Body>,
+    /// The figures bodies show (`Block::Figure` indexes into this list).
+    #[serde(default)]
+    pub figures: Vec<FigureView>,
     /// The labels the view was written with.
     pub labels: Labels,
     /// Internal links whose target is not an anchor of this document (for validation).
@@ -296,6 +299,24 @@ pub struct ComparisonRow {
     pub added_passage: bool,
     /// True when there is no new wording (the new column says （削る）).
     pub removed_passage: bool,
+}
+
+/// A figure's image.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct FigureView {
+    /// Its file, relative to the manuscript folder (`/`-separated).
+    pub file: String,
+    /// `image/png`, `image/jpeg`, `image/gif` or `image/svg+xml`.
+    pub mime: String,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The file's bytes (not in the JSON: an external emitter reads `file`, relative to
+    /// the manuscript folder it runs in).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub data: std::sync::Arc<[u8]>,
 }
 
 /// What changed since an earlier version (変更点).
@@ -806,7 +827,16 @@ impl<'a> Builder<'a> {
                 LinkTarget::None
             }
         };
-        let body = body::convert(blocks, &mut resolve);
+        let figures = &self.s.figures;
+        let figure = |src: &str| figures.iter().position(|f| f.src == src);
+        let body = body::convert(
+            blocks,
+            &mut body::Resolve {
+                link: &mut resolve,
+                figure: &figure,
+                figure_text: &self.labels.format.figure,
+            },
+        );
         self.bodies.push(body);
         Some(self.bodies.len() - 1)
     }
@@ -1001,6 +1031,18 @@ impl<'a> Builder<'a> {
             comparison,
             changes: None,
             bodies: self.bodies,
+            figures: self
+                .s
+                .figures
+                .iter()
+                .map(|f| FigureView {
+                    file: f.path.clone(),
+                    mime: f.mime.to_string(),
+                    width: f.width,
+                    height: f.height,
+                    data: f.bytes.clone(),
+                })
+                .collect(),
             labels: self.labels,
             unresolved_links: self.unresolved,
         }

@@ -6,6 +6,7 @@ mod comparison;
 mod diff;
 mod docx;
 mod emitters;
+mod figures;
 mod fixtures;
 mod fuzz;
 mod hardening;

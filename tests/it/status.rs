@@ -173,7 +173,7 @@ fn the_gates_fail_with_located_items_and_pass_when_clear() {
     assert_eq!(c, 1, "{err}");
     assert!(err.contains("error[gate-unassigned]"), "{err}");
     assert!(
-        err.contains("parts/02-chapter1.toml:42:11"),
+        err.contains("parts/02-chapter1.toml:46:11"),
         "the ? itself: {err}"
     );
 

@@ -228,7 +228,7 @@ fn body_links(v: &DocumentView) -> Vec<&supplement::view::Anchor> {
                     .iter()
                     .chain(rows.iter().flatten())
                     .for_each(|c| inl(c, out)),
-                Block::Code { .. } | Block::Rule => {}
+                Block::Code { .. } | Block::Rule | Block::Figure { .. } => {}
             }
         }
     }

@@ -81,6 +81,18 @@ impl Doc<'_> {
                     let p = self.para("Code").add_run(run);
                     self.push(indented(p, indent));
                 }
+                Block::Figure {
+                    figure,
+                    alt,
+                    caption,
+                    text,
+                } => {
+                    let left = match list_level {
+                        Some(level) => list_indent(level) + indent,
+                        None => indent,
+                    };
+                    self.figure(*figure, alt, caption.as_deref(), text, left);
+                }
                 Block::Rule => {
                     let rule = self.view.labels.text.rule.clone();
                     let p = self
@@ -90,6 +102,113 @@ impl Doc<'_> {
                     self.push(p);
                 }
             }
+        }
+    }
+
+    /// A figure: the image in a paragraph of its own, centred in the text width left of
+    /// `indent` (twips), at its size at 96 pixels an inch or scaled down to fit the width
+    /// and two thirds of the page height, aspect kept; then its caption. An SVG, which
+    /// Word shows only beside a bitmap copy this program cannot draw, and a figure whose
+    /// file was not read, are their text (`labels.format.figure`) instead.
+    fn figure(
+        &mut self,
+        figure: Option<usize>,
+        alt: &str,
+        caption: Option<&str>,
+        text: &str,
+        indent: i32,
+    ) {
+        let v = self.view;
+        let image = figure
+            .and_then(|i| v.figures.get(i).map(|f| (i, f)))
+            .filter(|(_, f)| f.mime != "image/svg+xml");
+        let Some((index, f)) = image else {
+            let mut p = self
+                .para("Figure")
+                .indent(Some(indent), None, None, None)
+                .add_run(text_run(Run::new(), text));
+            if caption.is_some_and(|c| !c.trim().is_empty()) {
+                p = p.keep_next(true);
+            }
+            self.push(p);
+            self.caption(caption, indent);
+            return;
+        };
+        let page = &self.sheet.page;
+        const EMU_PER_MM: f64 = 36_000.0;
+        const EMU_PER_PX: f64 = 9_525.0;
+        const EMU_PER_TWIP: f64 = 635.0;
+        let text_width = (page.width_mm - page.margin_left_mm - page.margin_right_mm) * EMU_PER_MM
+            - f64::from(indent.max(0)) * EMU_PER_TWIP;
+        let max_height =
+            (page.height_mm - page.margin_top_mm - page.margin_bottom_mm) * EMU_PER_MM * 2.0 / 3.0;
+        let natural = (
+            f64::from(f.width) * EMU_PER_PX,
+            f64::from(f.height) * EMU_PER_PX,
+        );
+        let scale = (text_width.max(EMU_PER_MM) / natural.0)
+            .min(max_height / natural.1)
+            .min(1.0);
+        let (cx, cy) = (
+            (natural.0 * scale).round().max(1.0) as u64,
+            (natural.1 * scale).round().max(1.0) as u64,
+        );
+        let ext = match f.mime.as_str() {
+            "image/jpeg" => "jpeg",
+            "image/gif" => "gif",
+            _ => "png",
+        };
+        let rid = self.ids.figure(index, ext);
+        let drawing_id = self.ids.drawing();
+        let para_id = self.ids.paragraph();
+        let has_caption = caption.is_some_and(|c| !c.trim().is_empty());
+        let keep = if has_caption { "<w:keepNext/>" } else { "" };
+        let ind = if indent > 0 {
+            format!(r#"<w:ind w:left="{indent}"/>"#)
+        } else {
+            String::new()
+        };
+        let alt = crate::emit::markup::escape(alt);
+        let name = crate::emit::markup::escape(&f.file);
+        let xml = format!(
+            concat!(
+                r#"<w:p w14:paraId="{para_id}"><w:pPr><w:pStyle w:val="Figure"/>{keep}{ind}</w:pPr>"#,
+                r#"<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">"#,
+                r#"<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>"#,
+                r#"<wp:docPr id="{id}" name="{name}" descr="{alt}"/>"#,
+                r#"<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" noChangeAspect="1"/></wp:cNvGraphicFramePr>"#,
+                r#"<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">"#,
+                r#"<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">"#,
+                r#"<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">"#,
+                r#"<pic:nvPicPr><pic:cNvPr id="{id}" name="{name}" descr="{alt}"/><pic:cNvPicPr/></pic:nvPicPr>"#,
+                r#"<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"#,
+                r#"<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>"#,
+                r#"<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>"#,
+                r#"</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#
+            ),
+            para_id = para_id,
+            keep = keep,
+            ind = ind,
+            cx = cx,
+            cy = cy,
+            id = drawing_id,
+            name = name,
+            alt = alt,
+            rid = rid,
+        );
+        // Written here whole and well-formed: no docx-rs element to repair.
+        self.body.extend_from_slice(xml.as_bytes());
+        self.caption(caption, indent);
+    }
+
+    /// A figure's caption, when it has one.
+    fn caption(&mut self, caption: Option<&str>, indent: i32) {
+        if let Some(caption) = caption.filter(|c| !c.trim().is_empty()) {
+            let p = self
+                .para("Caption")
+                .indent(Some(indent), None, None, None)
+                .add_run(text_run(Run::new(), caption));
+            self.push(p);
         }
     }
 

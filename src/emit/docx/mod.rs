@@ -169,6 +169,7 @@ pub fn render(
             numbering,
             header,
             footer,
+            media: view.figures.iter().map(|f| f.data.clone()).collect(),
         },
         &doc.ids,
         &Properties {

@@ -18,6 +18,10 @@ pub struct Ids {
     /// External links: (relationship id, address), in order of first use.
     pub links: Vec<(String, String)>,
     link_ids: std::collections::HashMap<String, usize>,
+    /// Figures: (relationship id, index in the view's figures, extension), in order of
+    /// first use; each is one file in word/media/.
+    pub figures: Vec<(String, usize, &'static str)>,
+    drawing: u32,
 }
 
 /// The first list instance id (1 is docx-rs's own default list).
@@ -46,6 +50,22 @@ impl Ids {
     pub fn list(&mut self) -> usize {
         self.list += 1;
         FIRST_LIST + self.list
+    }
+
+    /// The relationship id of a figure's image (one per figure, however often shown).
+    pub fn figure(&mut self, index: usize, ext: &'static str) -> String {
+        if let Some((rid, ..)) = self.figures.iter().find(|(_, i, _)| *i == index) {
+            return rid.clone();
+        }
+        let rid = format!("rIdFigure{}", self.figures.len() + 1);
+        self.figures.push((rid.clone(), index, ext));
+        rid
+    }
+
+    /// A new drawing object id (`wp:docPr`).
+    pub fn drawing(&mut self) -> u32 {
+        self.drawing += 1;
+        self.drawing
     }
 
     /// The relationship id of an external address (one per address).
@@ -87,6 +107,7 @@ pub const DOCUMENT_OPEN: &str = concat!(
     r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" "#,
     r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" "#,
     r#"xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" "#,
+    r#"xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" "#,
     r#"mc:Ignorable="w14"><w:body>"#
 );
 
@@ -160,12 +181,19 @@ fn app_version() -> String {
 
 const WORD: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 
-fn content_types() -> String {
+fn content_types(figures: &[(String, usize, &'static str)]) -> String {
     let over =
         |part: &str, kind: &str| format!(r#"<Override PartName="{part}" ContentType="{kind}"/>"#);
     let mut x = format!(
         r#"{DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>"#
     );
+    for ext in ["png", "jpeg", "gif"] {
+        if figures.iter().any(|(_, _, e)| *e == ext) {
+            x.push_str(&format!(
+                r#"<Default Extension="{ext}" ContentType="image/{ext}"/>"#
+            ));
+        }
+    }
     for (part, kind) in [
         ("/word/document.xml", format!("{WORD}.document.main+xml")),
         ("/word/styles.xml", format!("{WORD}.styles+xml")),
@@ -201,7 +229,7 @@ fn package_rels() -> String {
     )
 }
 
-fn document_rels(links: &[(String, String)]) -> String {
+fn document_rels(links: &[(String, String)], figures: &[(String, usize, &'static str)]) -> String {
     let mut x = format!(
         r#"{DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
     );
@@ -222,6 +250,12 @@ fn document_rels(links: &[(String, String)]) -> String {
         x.push_str(&format!(
             r#"<Relationship Id="{id}" Type="{REL}/hyperlink" Target="{}" TargetMode="External"/>"#,
             escape(&crate::emit::markup::href(url))
+        ));
+    }
+    for (n, (id, _, ext)) in figures.iter().enumerate() {
+        x.push_str(&format!(
+            r#"<Relationship Id="{id}" Type="{REL}/image" Target="media/figure{}.{ext}"/>"#,
+            n + 1
         ));
     }
     x.push_str("</Relationships>");
@@ -425,6 +459,8 @@ pub struct Parts {
     pub header: Vec<u8>,
     /// word/footer1.xml.
     pub footer: Vec<u8>,
+    /// The bytes of the view's figures, by index (those used go to word/media/).
+    pub media: Vec<std::sync::Arc<[u8]>>,
 }
 
 /// Fonts for the font table and theme.
@@ -454,13 +490,16 @@ pub fn pack(
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     let written: [(&str, Vec<u8>); 13] = [
-        ("[Content_Types].xml", content_types().into_bytes()),
+        (
+            "[Content_Types].xml",
+            content_types(&ids.figures).into_bytes(),
+        ),
         ("_rels/.rels", package_rels().into_bytes()),
         ("docProps/core.xml", core(properties).into_bytes()),
         ("docProps/app.xml", app().into_bytes()),
         (
             "word/_rels/document.xml.rels",
-            document_rels(&ids.links).into_bytes(),
+            document_rels(&ids.links, &ids.figures).into_bytes(),
         ),
         ("word/document.xml", parts.document),
         ("word/styles.xml", parts.styles),
@@ -480,6 +519,16 @@ pub fn pack(
     for (name, bytes) in written {
         zip.start_file(name, options).map_err(zip_error)?;
         zip.write_all(&bytes).map_err(io_error)?;
+    }
+    // Images are compressed already: stored as they are.
+    let stored = options
+        .compression_method(zip::CompressionMethod::Stored)
+        .compression_level(None);
+    for (n, (_, index, ext)) in ids.figures.iter().enumerate() {
+        let bytes = parts.media.get(*index).map_or(&[][..], |b| &b[..]);
+        zip.start_file(format!("word/media/figure{}.{ext}", n + 1), stored)
+            .map_err(zip_error)?;
+        zip.write_all(bytes).map_err(io_error)?;
     }
     Ok(zip.finish().map_err(zip_error)?.into_inner())
 }
@@ -522,9 +571,9 @@ mod tests {
         for part in [
             core(&props),
             app(),
-            content_types(),
+            content_types(&[]),
             package_rels(),
-            document_rels(&ids.links),
+            document_rels(&ids.links, &ids.figures),
             settings("ja-JP"),
             font_table(&["游明朝", "Unknown & Co"]),
             theme("Yu Gothic", "Yu Mincho", "游ゴシック", "游明朝"),

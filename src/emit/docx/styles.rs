@@ -186,6 +186,14 @@ pub fn styles(sheet: &Sheet) -> Styles {
             .bold()
             .align(AlignmentType::Left)
             .line_spacing(tight(0.0, 0.0)),
+        // A figure's paragraph: centred, space around; its caption under it.
+        paragraph("Figure", "Figure")
+            .align(AlignmentType::Center)
+            .line_spacing(tight(6.0, 3.0)),
+        paragraph("Caption", "caption")
+            .size(half_points(z.small))
+            .align(AlignmentType::Center)
+            .line_spacing(tight(0.0, 8.0)),
         paragraph("Spacer", "Spacer")
             .size(half_points(4.0))
             .line_spacing(tight(0.0, 0.0)),

@@ -3,17 +3,17 @@
 use std::fmt::Write as _;
 
 use crate::emit::markup::{escape_into as escape, href};
-use crate::view::{body::Align, Block, Inline, LinkTarget};
+use crate::view::{body::Align, Block, FigureView, Inline, LinkTarget};
 
 /// Renders body blocks as HTML. Links to anchors stay in the page; addresses with http(s)
 /// get `rel="noopener noreferrer"`; a link that cannot be followed is its text.
-pub fn render_blocks(blocks: &[Block]) -> String {
+pub fn render_blocks(blocks: &[Block], figures: &[FigureView]) -> String {
     let mut out = String::new();
-    write_blocks(blocks, &mut out);
+    write_blocks(blocks, figures, &mut out);
     out
 }
 
-fn write_blocks(blocks: &[Block], out: &mut String) {
+fn write_blocks(blocks: &[Block], figures: &[FigureView], out: &mut String) {
     for block in blocks {
         match block {
             Block::Heading { content, .. } => {
@@ -48,9 +48,9 @@ fn write_blocks(blocks: &[Block], out: &mut String) {
                         [Block::Paragraph { content }, rest @ ..] => {
                             write_inlines(content, out);
                             out.push('\n');
-                            write_blocks(rest, out);
+                            write_blocks(rest, figures, out);
                         }
-                        other => write_blocks(other, out),
+                        other => write_blocks(other, figures, out),
                     }
                     out.push_str("</li>\n");
                 }
@@ -87,7 +87,7 @@ fn write_blocks(blocks: &[Block], out: &mut String) {
             }
             Block::Quote { blocks } => {
                 out.push_str("<blockquote>\n");
-                write_blocks(blocks, out);
+                write_blocks(blocks, figures, out);
                 out.push_str("</blockquote>\n");
             }
             Block::Code { text } => {
@@ -96,6 +96,39 @@ fn write_blocks(blocks: &[Block], out: &mut String) {
                 out.push_str("</code></pre>\n");
             }
             Block::Rule => out.push_str("<hr>\n"),
+            Block::Figure {
+                figure,
+                alt,
+                caption,
+                text,
+            } => match figure.and_then(|i| figures.get(i)) {
+                // The image inside the page (a data URI: the page stays one file), at its
+                // size and never wider than the text; its caption under it.
+                Some(f) => {
+                    out.push_str("<figure class=\"figure\"><img src=\"data:");
+                    out.push_str(&f.mime);
+                    out.push_str(";base64,");
+                    crate::emit::markup::base64_into(&f.data, out);
+                    out.push_str("\" alt=\"");
+                    escape(alt, out);
+                    let _ = write!(out, "\" width=\"{}\" height=\"{}\">", f.width, f.height);
+                    if let Some(c) = caption {
+                        out.push_str("<figcaption>");
+                        escape(c, out);
+                        out.push_str("</figcaption>");
+                    }
+                    out.push_str("</figure>\n");
+                }
+                None => {
+                    out.push_str("<p class=\"figure-missing\">");
+                    escape(text, out);
+                    if let Some(c) = caption {
+                        out.push_str("<br>");
+                        escape(c, out);
+                    }
+                    out.push_str("</p>\n");
+                }
+            },
         }
     }
 }

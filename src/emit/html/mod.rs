@@ -109,7 +109,12 @@ pub fn render_page(
     let budget = super::budget::Budget::for_view(view);
     env.set_fuel(Some(budget.fuel));
     // Every body rendered once; templates place them with `body(id)`.
-    let bodies: Arc<Vec<String>> = Arc::new(view.bodies.iter().map(|b| render_blocks(b)).collect());
+    let bodies: Arc<Vec<String>> = Arc::new(
+        view.bodies
+            .iter()
+            .map(|b| render_blocks(b, &view.figures))
+            .collect(),
+    );
     env.add_function("body", move |id: Option<usize>| {
         let html = id.and_then(|i| bodies.get(i)).cloned().unwrap_or_default();
         Value::from_safe_string(html)

@@ -243,6 +243,13 @@ fn html_block(block: &Block, p: &str, out: &mut String) {
             out.push_str(&format!("</{p}pre>"));
         }
         Block::Rule => out.push_str(&format!("<{p}hr/>")),
+        Block::Figure { text, caption, .. } => {
+            for line in std::iter::once(text).chain(caption.iter()) {
+                out.push_str(&format!("<{p}p>"));
+                out.push_str(&escape(line));
+                out.push_str(&format!("</{p}p>"));
+            }
+        }
     }
 }
 
