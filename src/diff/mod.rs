@@ -220,21 +220,9 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> Vec<Change> {
 
     for r in &new_records {
         let here = |kind: Kind| Change {
-            kind,
-            entity: r.entity,
-            id: r.key.clone(),
-            old_id: None,
-            title: r.title.clone(),
-            part: r.part.clone(),
-            field: None,
-            old: None,
-            new: None,
-            added: Vec::new(),
-            removed: Vec::new(),
-            wording: None,
-            old_location: None,
             new_location: location(new.sources, r.span),
             anchor: r.anchor.clone(),
+            ..Change::of(kind, r)
         };
         if let Some(before) = renamed_new.get(&(r as *const Record)) {
             let mut c = here(Kind::Renamed);
@@ -279,21 +267,8 @@ pub fn diff(old: Side<'_>, new: Side<'_>) -> Vec<Change> {
             continue;
         }
         changes.push(Change {
-            kind: Kind::Removed,
-            entity: r.entity,
-            id: r.key.clone(),
-            old_id: None,
-            title: r.title.clone(),
-            part: r.part.clone(),
-            field: None,
-            old: None,
-            new: None,
-            added: Vec::new(),
-            removed: Vec::new(),
-            wording: None,
             old_location: location(old.sources, r.span),
-            new_location: None,
-            anchor: None,
+            ..Change::of(Kind::Removed, r)
         });
     }
     order(&mut changes, new.view, old.view);
@@ -365,12 +340,6 @@ fn compare_fields(
             continue;
         };
         out.push(Change {
-            kind: Kind::Changed,
-            entity: after.entity,
-            id: after.key.clone(),
-            old_id: None,
-            title: after.title.clone(),
-            part: after.part.clone(),
             field: Some(name),
             old: Some(old_value),
             new: Some(new_value),
@@ -380,7 +349,31 @@ fn compare_fields(
             old_location: location(old.sources, before.span),
             new_location: location(new.sources, after.span),
             anchor: after.anchor.clone(),
+            ..Change::of(Kind::Changed, after)
         });
+    }
+}
+
+impl Change {
+    /// A change of `kind` to the record `r`, with nothing else said yet.
+    fn of(kind: Kind, r: &Record) -> Change {
+        Change {
+            kind,
+            entity: r.entity,
+            id: r.key.clone(),
+            old_id: None,
+            title: r.title.clone(),
+            part: r.part.clone(),
+            field: None,
+            old: None,
+            new: None,
+            added: Vec::new(),
+            removed: Vec::new(),
+            wording: None,
+            old_location: None,
+            new_location: None,
+            anchor: None,
+        }
     }
 }
 
