@@ -67,11 +67,7 @@ pub(super) fn run(args: &ImportArgs, global: &super::GlobalArgs) -> anyhow::Resu
         if report.check_warnings == 1 { "" } else { "s" },
         report.warnings.len(),
         if report.warnings.len() == 1 { "" } else { "s" },
-        if verbose {
-            ""
-        } else {
-            "; -v lists every node"
-        }
+        if verbose { "" } else { "; -v lists every node" }
     );
     Ok(EXIT_OK)
 }
