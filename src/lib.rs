@@ -203,6 +203,13 @@ pub fn check(dir: &Path) -> Result<Checked, load::LoadError> {
     Ok(check_loaded(loaded))
 }
 
+/// [`check`], parsing only the files that changed since the loads `cache` remembers (see
+/// [`load::Cache`]); the result is the same as [`check`]'s.
+pub fn check_cached(dir: &Path, cache: &mut load::Cache) -> Result<Checked, load::LoadError> {
+    let loaded = load::load_with(dir, cache)?;
+    Ok(check_loaded(loaded))
+}
+
 /// Validates a loaded manuscript and builds its view: what [`check`] does once the files
 /// are read. Validation (with the style check) and the view are independent of each
 /// other, so they run side by side on the two cores; the result is the same as one after

@@ -106,3 +106,76 @@ fn the_failure_reported_is_the_first_in_order_whatever_finishes_first() {
         }
     }
 }
+
+/// Replaces the first `from` in a manuscript file with `to`.
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} has {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn the_incremental_preview_shows_what_a_fresh_render_shows_after_every_save() {
+    // Intent: `serve` parses only the files a save changed; after every kind of save (a
+    // retitle, a broken file and its fix, a part added before others and removed, the
+    // main file and the references changed, a template override added and removed) its
+    // page is byte for byte the page a render from scratch gives, never a stale one.
+    for source in [root().join("manuscript"), root().join("examples/full")] {
+        let name = source
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        let work = temp_dir(&format!("speed-serve-{name}"));
+        let m = work.join("m");
+        crate::support::copy_dir(&source, &m);
+        let parts = m.join("parts");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&parts)
+            .expect("parts")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        let (first, last) = (files[0].clone(), files[files.len() - 1].clone());
+        let incremental = supplement::preview::Incremental::new();
+        let mut shown = Vec::new();
+        let mut same = |step: &str| {
+            let fresh = supplement::preview::render(&m);
+            let page = incremental.render(&m);
+            assert!(page == fresh, "{name}, after {step}: the pages differ");
+            shown.push(page);
+        };
+        same("the first render");
+        edit(&first, "title = \"", "title = \"改題：");
+        same("a retitle");
+        assert_eq!(
+            incremental.reused(),
+            files.len() + usize::from(m.join("references.toml").exists()),
+            "{name}: every file but the retitled one is reused"
+        );
+        edit(&last, "[[point]]", "[[point]\nbroken = ");
+        same("a broken file");
+        edit(&last, "[[point]\nbroken = ", "[[point]]");
+        same("its fix");
+        let early = parts.join("00-aaa-added.toml");
+        std::fs::copy(&first, &early).expect("copy");
+        same("a part file added before the others");
+        std::fs::remove_file(&early).expect("remove");
+        same("that file removed");
+        edit(&m.join("supplement.toml"), "title = \"", "title = \"改：");
+        same("a change to supplement.toml");
+        if m.join("references.toml").exists() {
+            edit(&m.join("references.toml"), "title = \"", "title = \"改：");
+            same("a change to references.toml");
+        }
+        let page = m.join("styles/html/page.html.j2");
+        std::fs::create_dir_all(page.parent().expect("parent")).expect("styles");
+        std::fs::write(&page, "<p>{{ doc.title }}</p>\n").expect("template");
+        same("a template override");
+        std::fs::remove_file(&page).expect("remove");
+        same("its removal");
+        assert!(
+            shown.windows(2).filter(|w| w[0] != w[1]).count() >= 8,
+            "{name}: the saves change the page"
+        );
+    }
+}
