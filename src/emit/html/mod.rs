@@ -83,6 +83,11 @@ fn environment(styles: &Styles) -> Result<Environment<'_>, EmitError> {
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.add_filter("href", |url: String| super::markup::href(&url));
+    // h2…h6 for a view heading level (HTML's h1 is the title): a function rather than a
+    // template macro, as it is called twice per heading and a macro call costs far more.
+    env.add_function("h", |level: i64| {
+        format!("h{}", if level < 6 { level + 1 } else { 6 })
+    });
     // Until a body is given, `body()` renders nothing (check compiles templates only).
     env.add_function("body", |_: Option<usize>| {
         Value::from_safe_string(String::new())
