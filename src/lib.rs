@@ -60,6 +60,12 @@ impl Checked {
 /// Asks every emitter to check the style overrides it uses; a problem becomes a diagnostic
 /// at the override file.
 fn check_styles(sources: &Sources, styles: &Styles) -> Vec<Diagnostic> {
+    // A failure is reported only at an override (`style_diagnostic`): with no template or
+    // style sheet overridden there is nothing to report, and compiling the built-in
+    // templates would only cost time (about a millisecond, a tenth of a small build).
+    if !styles.overrides_templates_or_sheets() {
+        return Vec::new();
+    }
     emit::REGISTRY
         .iter()
         .filter_map(|emitter| {
@@ -194,29 +200,83 @@ pub fn style_diagnostic(
 /// warnings are reported, and which fail it as errors.
 pub fn check(dir: &Path) -> Result<Checked, load::LoadError> {
     let loaded = load::load(dir)?;
+    Ok(check_loaded(loaded))
+}
+
+/// [`check`], parsing only the files that changed since the loads `cache` remembers (see
+/// [`load::Cache`]); the result is the same as [`check`]'s.
+pub fn check_cached(dir: &Path, cache: &mut load::Cache) -> Result<Checked, load::LoadError> {
+    let loaded = load::load_with(dir, cache)?;
+    Ok(check_loaded(loaded))
+}
+
+/// Validates a loaded manuscript and builds its view: what [`check`] does once the files
+/// are read. Validation (with the style check) and the view are independent of each
+/// other, so they run side by side on the two cores; the result is the same as one after
+/// the other.
+pub fn check_loaded(loaded: load::Loaded) -> Checked {
     let mut diagnostics = loaded.diagnostics;
     let mut view = None;
-    if let Some(supplement) = &loaded.supplement {
-        let mut found = validate::validate(supplement);
-        // Overrides were checked when they were read, so the labels always load; the
-        // fallback only keeps this function total.
-        let labels = loaded
-            .styles
-            .labels(&supplement.language)
-            .unwrap_or_else(|_| labels::Labels::builtin(&supplement.language));
-        let built = DocumentView::build(supplement, labels);
+    let (sources, styles) = (&loaded.sources, &loaded.styles);
+    let supplement = loaded.supplement.as_ref();
+    let validated = || {
+        let found = supplement.map(validate::validate).unwrap_or_default();
+        (found, check_styles(sources, styles))
+    };
+    let built = || {
+        supplement.map(|s| {
+            // Overrides were checked when they were read, so the labels always load; the
+            // fallback only keeps this function total.
+            let labels = styles
+                .labels(&s.language)
+                .unwrap_or_else(|_| labels::Labels::builtin(&s.language));
+            DocumentView::build(s, labels)
+        })
+    };
+    let ((mut found, style_problems), built) = side_by_side(validated, built);
+    if let Some(built) = built {
         found.extend(validate::anchors(&built));
         found.sort_by_key(|d| (d.span.file, d.span.start));
         diagnostics.extend(found);
         view = Some(built);
     }
-    diagnostics.extend(check_styles(&loaded.sources, &loaded.styles));
+    diagnostics.extend(style_problems);
     loaded.lints.apply(&mut diagnostics);
-    Ok(Checked {
+    Checked {
         sources: loaded.sources,
         supplement: loaded.supplement,
         view,
         styles: loaded.styles,
         diagnostics,
+    }
+}
+
+/// Runs `a` on a thread of its own (with the renderers' stack: validation recurses into
+/// bodies) while `b` runs on this one, and returns both results; one after the other when
+/// no thread can be started.
+pub fn side_by_side<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB,
+    RA: Send,
+{
+    let task = std::sync::Mutex::new(Some(a));
+    let take = || task.lock().ok().and_then(|mut t| t.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .stack_size(emit::RENDER_STACK)
+            .spawn_scoped(scope, || take().map(|a| a()));
+        let rb = b();
+        let ra = match spawned.map(|handle| handle.join()) {
+            Ok(Ok(Some(ra))) => ra,
+            // A panic there is a panic here, as in a run one after the other.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread could be started: run the task here.
+            Ok(Ok(None)) | Err(_) => match take() {
+                Some(a) => a(),
+                None => unreachable!("the task ran or is still here"),
+            },
+        };
+        (ra, rb)
     })
 }

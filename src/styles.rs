@@ -77,6 +77,12 @@ impl Styles {
         self.overridden.contains(name)
     }
 
+    /// True when the manuscript overrides a style file other than the labels (a template
+    /// or a style sheet, which the emitters check before a build).
+    pub fn overrides_templates_or_sheets(&self) -> bool {
+        self.overridden.iter().any(|name| name != LABELS)
+    }
+
     /// The text of a style file.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.files.get(name).map(String::as_str)

@@ -4,7 +4,10 @@
 use crate::emit::{self, Emitter, RenderOptions};
 use crate::external::ExternalEmitter;
 
-use super::{report, write, BuildArgs, GlobalArgs, Reporter, UsageError, EXIT_MANUSCRIPT, EXIT_OK};
+use super::{
+    keep_until_exit, report, write, BuildArgs, GlobalArgs, Reporter, UsageError, EXIT_MANUSCRIPT,
+    EXIT_OK,
+};
 
 /// Runs the command: `Ok` with exit code 0 or 1, `Err` for a usage or I/O error.
 pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
@@ -110,6 +113,7 @@ pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
         reporter.wrote(path, file.bytes.len());
     }
     reporter.finished(true, errors, warnings, false);
+    keep_until_exit((checked, files));
     Ok(EXIT_OK)
 }
 

@@ -2,7 +2,7 @@
 //! (in memory), shake hands with the external emitters it declares, print the
 //! diagnostics, write nothing.
 
-use super::{report, CheckArgs, GlobalArgs, Reporter, EXIT_MANUSCRIPT, EXIT_OK};
+use super::{keep_until_exit, report, CheckArgs, GlobalArgs, Reporter, EXIT_MANUSCRIPT, EXIT_OK};
 
 /// Runs the command: `Ok` with exit code 0 or 1, `Err` for a usage or I/O error.
 pub(super) fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
@@ -17,6 +17,7 @@ pub(super) fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
         checked.diagnostics.extend(found);
     }
     if !report(&checked, &args.common, &reporter, &manuscript) {
+        keep_until_exit(checked);
         return Ok(EXIT_MANUSCRIPT);
     }
     let (errors, warnings) = crate::diagnostics::counts(&checked.diagnostics);
@@ -24,5 +25,6 @@ pub(super) fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
         reporter.progress(&format!("{}: ok", manuscript.display()));
     }
     reporter.finished(true, errors, warnings, false);
+    keep_until_exit(checked);
     Ok(EXIT_OK)
 }

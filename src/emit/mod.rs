@@ -144,13 +144,28 @@ pub fn render_all(
     styles: &Styles,
     options: &RenderOptions,
 ) -> Result<Vec<OutputFile>, (String, EmitError)> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 2);
+    render_on(workers, emitters, view, styles, options)
+}
+
+/// [`render_all`] on at most `workers` threads (at least one). Workers take the emitters
+/// in order; every emitter runs to its end, and the result is the same whatever the number
+/// of workers and whichever finishes first: all files in the emitters' order, or the
+/// failure of the first emitter in that order that failed (the one a run one after the
+/// other would report).
+pub fn render_on(
+    workers: usize,
+    emitters: &[&dyn Emitter],
+    view: &DocumentView,
+    styles: &Styles,
+    options: &RenderOptions,
+) -> Result<Vec<OutputFile>, (String, EmitError)> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
 
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 2)
-        .min(emitters.len().max(1));
+    let workers = workers.max(1).min(emitters.len().max(1));
     let next = AtomicUsize::new(0);
     type Slot = Option<Result<Vec<OutputFile>, EmitError>>;
     let results: Mutex<Vec<Slot>> = Mutex::new((0..emitters.len()).map(|_| None).collect());

@@ -161,6 +161,71 @@ pub struct Loaded {
 
 /// Loads the manuscript in `dir`.
 pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
+    load_reading(dir, None).map(|(loaded, _)| loaded)
+}
+
+/// Files parsed by earlier loads of a manuscript (the preview server keeps one between
+/// rebuilds), so that a load after a save parses only what changed.
+///
+/// Parsing a file is a function of its text, its place in the reading order (the file id
+/// its diagnostics carry) and the number of revision points and topics counted before it
+/// (the manuscript-wide limits): a file whose name, id, text and counts are all as before
+/// gets the raw form, the counts and the diagnostics that parsing it gave then, which are
+/// exactly what parsing it again would give. Everything else (reading the file, its
+/// confinement and size checks, lowering into the model) runs as in [`load`]. The cache
+/// keeps the files of the latest load only.
+#[derive(Default)]
+pub struct Cache {
+    parsed: std::collections::HashMap<String, Parsed>,
+    reused: usize,
+}
+
+impl Cache {
+    /// How many files the latest load took from the cache instead of parsing them.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("files", &self.parsed.len())
+            .field("reused", &self.reused)
+            .finish()
+    }
+}
+
+/// One file as parsing left it.
+struct Parsed {
+    file: FileId,
+    text: String,
+    /// Revision points and topics counted before the file, and after it.
+    counts: ((usize, usize), (usize, usize)),
+    diagnostics: Vec<Diagnostic>,
+    /// The `Option<T>` that parsing gave (`None` when the file has errors).
+    raw: Box<dyn std::any::Any + Send + Sync>,
+}
+
+/// [`load`], reusing what `cache` holds of earlier loads and keeping this load's parsed
+/// files in it. The result is the same as [`load`]'s.
+pub fn load_with(dir: &Path, cache: &mut Cache) -> Result<Loaded, LoadError> {
+    let previous = std::mem::take(&mut cache.parsed);
+    let mut loaded = load_reading(dir, Some(previous));
+    if let Ok((_, (parsed, reused))) = &mut loaded {
+        cache.parsed = std::mem::take(parsed);
+        cache.reused = *reused;
+    }
+    loaded.map(|(loaded, _)| loaded)
+}
+
+type ParsedFiles = std::collections::HashMap<String, Parsed>;
+
+/// Loads, keeping the parsed files (and reusing `previous` ones) when there is a cache.
+fn load_reading(
+    dir: &Path,
+    previous: Option<ParsedFiles>,
+) -> Result<(Loaded, (ParsedFiles, usize)), LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::NoFolder(dir.to_path_buf()));
     }
@@ -181,6 +246,10 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         points: 0,
         topics: 0,
         bytes_read: 0,
+        keep: previous.is_some(),
+        previous: previous.unwrap_or_default(),
+        parsed: ParsedFiles::new(),
+        reused: 0,
     };
 
     let mut main = reader.read::<raw::SupplementFile>(SUPPLEMENT_FILE)?;
@@ -231,6 +300,8 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
         sources,
         mut diagnostics,
         root,
+        parsed,
+        reused,
         ..
     } = reader;
     let mut supplement = match (main, references, parts_ok) {
@@ -246,13 +317,14 @@ pub fn load(dir: &Path) -> Result<Loaded, LoadError> {
     if let Some(s) = supplement.as_mut() {
         figures::read(dir, &root, s, &mut diagnostics);
     }
-    Ok(Loaded {
+    let loaded = Loaded {
         sources,
         supplement,
         diagnostics: crate::diagnostics::limit_per_rule(diagnostics),
         styles,
         lints,
-    })
+    };
+    Ok((loaded, (parsed, reused)))
 }
 
 /// Reads `[lints]`: each key must name a warning rule; an unknown one (or an error rule,
@@ -318,6 +390,14 @@ struct Reader<'a> {
     topics: usize,
     /// Bytes of the files read so far.
     bytes_read: u64,
+    /// Whether to keep what is parsed (for a [`Cache`]).
+    keep: bool,
+    /// Files parsed by the previous load (see [`Cache`]).
+    previous: ParsedFiles,
+    /// Files parsed by this one.
+    parsed: ParsedFiles,
+    /// Files taken from `previous`.
+    reused: usize,
 }
 
 impl Reader<'_> {
@@ -822,15 +902,52 @@ impl Reader<'_> {
     }
 
     /// Reads one file into its raw form; `None` when it has errors (already reported).
-    fn read<T: DeserializeOwned>(&mut self, name: &str) -> Result<Option<(FileId, T)>, LoadError> {
+    /// A file the previous load parsed from the same text, at the same place and after the
+    /// same counts, is taken from there (see [`Cache`]).
+    fn read<T>(&mut self, name: &str) -> Result<Option<(FileId, T)>, LoadError>
+    where
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
+    {
         let Some(file) = self.read_text(name)? else {
             return Ok(None);
         };
-        let text = &self
+        let text = self
             .sources
             .get(file)
             .map(|f| f.text.clone())
             .unwrap_or_default();
+        let before = (self.points, self.topics);
+        if let Some(hit) = self.previous.remove(name) {
+            let same = hit.file == file && hit.counts.0 == before && hit.text == text;
+            if let (true, Some(raw)) = (same, hit.raw.downcast_ref::<Option<T>>()) {
+                let raw = raw.clone();
+                (self.points, self.topics) = hit.counts.1;
+                self.diagnostics.extend(hit.diagnostics.iter().cloned());
+                self.parsed.insert(name.to_string(), hit);
+                self.reused += 1;
+                return Ok(raw.map(|raw| (file, raw)));
+            }
+        }
+        let first_diagnostic = self.diagnostics.len();
+        let raw = self.parse::<T>(file, &text);
+        if !self.keep {
+            return Ok(raw.map(|raw| (file, raw)));
+        }
+        self.parsed.insert(
+            name.to_string(),
+            Parsed {
+                file,
+                text,
+                counts: (before, (self.points, self.topics)),
+                diagnostics: self.diagnostics[first_diagnostic..].to_vec(),
+                raw: Box::new(raw.clone()),
+            },
+        );
+        Ok(raw.map(|raw| (file, raw)))
+    }
+
+    /// Parses the text of `file` into its raw form; `None` when it has errors (reported).
+    fn parse<T: DeserializeOwned>(&mut self, file: FileId, text: &str) -> Option<T> {
         let (tree, errors) = DeTable::parse_recoverable(text);
         if !errors.is_empty() {
             let mut seen: Vec<Diagnostic> = Vec::new();
@@ -855,18 +972,18 @@ impl Reader<'_> {
                 }
             }
             self.diagnostics.extend(seen);
-            return Ok(None);
+            return None;
         }
         if !self.within_node_limits(file, &tree) {
-            return Ok(None);
+            return None;
         }
         let before = self.diagnostics.len();
         scan_strings(file, &tree, &mut self.diagnostics);
         if self.diagnostics.len() > before {
-            return Ok(None);
+            return None;
         }
         let error = match T::deserialize(toml::de::Deserializer::from(tree)) {
-            Ok(value) => return Ok(Some((file, value))),
+            Ok(value) => return Some(value),
             Err(error) => error,
         };
         // serde stops at the first problem. Misspelt keys and wrong values are common and
@@ -917,7 +1034,7 @@ impl Reader<'_> {
         });
         found.sort_by_key(|d| d.span.start);
         self.diagnostics.extend(found);
-        Ok(None)
+        None
     }
 }
 

@@ -124,7 +124,7 @@ impl<'de> Deserialize<'de> for RawDate {
 
 /// `supplement.toml`: the supplement, its base book and section map, team, history,
 /// reasons, general notes, floating topics and lints.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "supplement.toml")]
 pub struct SupplementFile {
@@ -158,7 +158,7 @@ pub struct SupplementFile {
 
 /// `[emitters.NAME]`: an external emitter for `--format NAME` (README, "External
 /// emitters").
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEmitter {
     /// The program and its arguments, run in the manuscript folder (required).
@@ -190,7 +190,7 @@ pub enum RawLintLevel {
 }
 
 /// `[supplement]`: what the supplement is.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSupplement {
     /// The supplement's id (names the output files), e.g. "Sec01-01-01" (required).
@@ -219,7 +219,7 @@ pub struct RawSupplement {
 }
 
 /// A published form: a label with a file name and/or an address.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLink {
     /// What the form is, e.g. "html 版" (required).
@@ -231,7 +231,7 @@ pub struct RawLink {
 }
 
 /// Sibling material.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRelated {
     /// Its id (required).
@@ -246,7 +246,7 @@ pub struct RawRelated {
 }
 
 /// `[base_book]`: the book the supplement revises.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBaseBook {
     /// The book's title (required).
@@ -268,7 +268,7 @@ pub struct RawBaseBook {
 }
 
 /// A section of the base book that revisions point at.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSection {
     /// Its id, e.g. "Mission3-10" (required).
@@ -286,7 +286,7 @@ pub struct RawSection {
 }
 
 /// A person or group who owns work.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTeamMember {
     /// Their id, used in `owners` (required).
@@ -299,7 +299,7 @@ pub struct RawTeamMember {
 }
 
 /// A dated entry of the revision history.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHistory {
     /// When (required).
@@ -309,7 +309,7 @@ pub struct RawHistory {
 }
 
 /// 改訂理由: a reason for the revision.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReason {
     /// Its id, used in a point's `reasons` (required).
@@ -327,7 +327,7 @@ pub struct RawReason {
 }
 
 /// A sub-item of a reason.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReasonItem {
     /// Its title (required).
@@ -340,7 +340,7 @@ pub struct RawReasonItem {
 }
 
 /// A plan topic attached to nothing.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFloatingTopic {
     /// Its title.
@@ -355,7 +355,7 @@ pub struct RawFloatingTopic {
 }
 
 /// `references.toml`: every document the manuscript cites.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "references.toml")]
 pub struct ReferencesFile {
@@ -365,7 +365,7 @@ pub struct ReferencesFile {
 }
 
 /// A cited document.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReference {
     /// Its id, used in `references` (required).
@@ -387,7 +387,7 @@ pub struct RawReference {
 }
 
 /// `parts/*.toml`: one part of the supplement, read in file-name order.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "parts/*.toml")]
 pub struct PartFile {
@@ -402,7 +402,7 @@ pub struct PartFile {
 }
 
 /// `[part]`: what the part is.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPart {
     /// Its id, used by sections' `part` (required).
@@ -445,7 +445,7 @@ pub enum RawStatus {
 }
 
 /// 改訂箇所: a revision point.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPoint {
     /// Its id: the anchor of its heading (required).
@@ -500,7 +500,7 @@ pub struct RawPoint {
 }
 
 /// A topic: a sub-topic of a point (or of a part), with its own owners and text.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopic {
     /// An optional anchor id.

@@ -22,11 +22,14 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::diagnostics::{self, Diagnostic, MessageFormat, Severity, Sources};
-use crate::emit::html::{render_page, PageOptions};
+use crate::emit::html::{render_page_keeping, PageOptions};
 use crate::labels::TextLabels;
 
-/// Quiet time after the last file event before a rebuild starts (editors save in bursts).
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+/// Quiet time after the last file event before a rebuild starts (editors save in bursts,
+/// whose events come within a millisecond or two of each other). A burst split by a pause
+/// longer than this costs one more rebuild, never a stale page: the last event of a burst
+/// always starts a rebuild of its own, after the files are written.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How often the rebuild loop looks at the clock and at the manuscript folder itself.
 const TICK: Duration = Duration::from_millis(250);
@@ -84,6 +87,9 @@ struct Outcome {
     text: TextLabels,
     /// What the terminal is told.
     report: Rebuilt,
+    /// What the rebuild leaves to free (the model, the view, what the template saw): kept
+    /// with the outcome so that it is freed after the page is shown, not before.
+    _leftovers: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// The page currently served, and a generation number that changes on every rebuild.
@@ -172,8 +178,62 @@ impl Preview {
 /// when there are warnings), or a page listing the errors while the manuscript is broken.
 pub fn render(manuscript: &Path) -> String {
     let preview = Preview::default();
-    preview.publish(None, &build(manuscript));
+    preview.publish(None, &build(manuscript, &Parsed::default()));
     preview.current().0
+}
+
+/// The files parsed by the latest rebuild, for the next one to reuse (see
+/// [`crate::load::Cache`]). A rebuild takes the cache while it loads; one that starts
+/// meanwhile loads without it. Either way the page is the one a load from scratch gives.
+#[derive(Debug, Default)]
+struct Parsed(Mutex<Option<crate::load::Cache>>);
+
+impl Parsed {
+    /// Loads and checks the manuscript, with the cache when no other rebuild holds it.
+    fn check(&self, manuscript: &Path) -> Result<crate::Checked, crate::load::LoadError> {
+        let taken = self.0.lock().ok().and_then(|mut c| c.take());
+        let Some(mut cache) = taken else {
+            return crate::check(manuscript);
+        };
+        let loaded = crate::load::load_with(manuscript, &mut cache);
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(cache);
+        }
+        Ok(crate::check_loaded(loaded?))
+    }
+}
+
+/// A preview that keeps its parsed files between renders: what the server does on every
+/// save, for tests and measurements that drive it without a server.
+#[derive(Debug, Default)]
+pub struct Incremental {
+    parsed: Parsed,
+}
+
+impl Incremental {
+    /// Starts with nothing parsed.
+    pub fn new() -> Self {
+        Self {
+            parsed: Parsed(Mutex::new(Some(crate::load::Cache::default()))),
+        }
+    }
+
+    /// The preview page of the manuscript as it is now, as [`render`] gives it.
+    pub fn render(&self, manuscript: &Path) -> String {
+        let preview = Preview::default();
+        preview.publish(None, &build(manuscript, &self.parsed));
+        preview.current().0
+    }
+
+    /// How many files the latest render took from what earlier ones parsed.
+    pub fn reused(&self) -> usize {
+        self.parsed
+            .0
+            .lock()
+            .ok()
+            .and_then(|c| c.as_ref().map(crate::load::Cache::reused))
+            .unwrap_or(0)
+    }
 }
 
 /// One diagnostic as a page item: where, what, and the hint.
@@ -193,7 +253,7 @@ fn item(d: &Diagnostic, sources: &Sources) -> String {
 }
 
 /// Loads, checks and renders the manuscript, timing it.
-fn build(manuscript: &Path) -> Outcome {
+fn build(manuscript: &Path, parsed: &Parsed) -> Outcome {
     let started = Instant::now();
     let builtin = || crate::labels::Labels::builtin("ja").text;
     let failed = |message: String, text: TextLabels, mut report: Rebuilt| {
@@ -206,9 +266,10 @@ fn build(manuscript: &Path) -> Outcome {
             detail: String::new(),
             text,
             report,
+            _leftovers: None,
         }
     };
-    let checked = match crate::check(manuscript) {
+    let checked = match parsed.check(manuscript) {
         Ok(c) => c,
         Err(e) => return failed(error_chain(&e), builtin(), Rebuilt::default()),
     };
@@ -225,7 +286,7 @@ fn build(manuscript: &Path) -> Outcome {
     let warning_items: Vec<String> = warnings.iter().map(|d| item(d, &checked.sources)).collect();
     let page = if errors.is_empty() {
         checked.view.as_ref().map(|view| {
-            render_page(
+            render_page_keeping(
                 view,
                 &checked.styles,
                 PageOptions {
@@ -249,8 +310,16 @@ fn build(manuscript: &Path) -> Outcome {
         sources: checked.sources,
         failure: None,
     };
+    let mut leftovers: Vec<Box<dyn std::any::Any + Send>> = vec![
+        Box::new(checked.supplement),
+        Box::new(checked.view),
+        Box::new(checked.styles),
+    ];
     let page = match page {
-        Some(Ok(html)) => Some(html),
+        Some(Ok((html, leftover))) => {
+            leftovers.push(Box::new(leftover));
+            Some(html)
+        }
         Some(Err(e)) => return failed(format!("html output failed: {e}"), text, report),
         None if error_items.is_empty() => {
             return failed("the manuscript could not be loaded".into(), text, report)
@@ -265,6 +334,7 @@ fn build(manuscript: &Path) -> Outcome {
         detail,
         text,
         report,
+        _leftovers: Some(Box::new(leftovers)),
     }
 }
 
@@ -293,10 +363,12 @@ impl Server {
         let listener = TcpListener::bind((host, port))
             .map_err(|e| std::io::Error::other(format!("cannot listen on {host}:{port}: {e}")))?;
         let preview = Arc::new(Preview::default());
-        let first = build(&manuscript);
+        let parsed = Arc::new(Incremental::new().parsed);
+        let first = build(&manuscript, &parsed);
         preview.publish(None, &first);
         log(&Event::Rebuilt(&first.report));
-        watch(manuscript, Arc::clone(&preview), log)?;
+        drop(first);
+        watch(manuscript, Arc::clone(&preview), parsed, log)?;
         let http = http::Http::start(listener, host, preview)?;
         Ok(Server {
             addr: http.addr,
@@ -388,7 +460,12 @@ fn watch_folder(dir: &Path, tx: &mpsc::Sender<Change>) -> std::io::Result<Option
 /// comment for how slow and failed rebuilds are kept from holding up later ones). The
 /// folder's own removal, or a change of its identity, renews the watch: a folder deleted
 /// and created again (even with the same inode number) is watched again.
-fn watch(manuscript: PathBuf, preview: Arc<Preview>, log: Log) -> std::io::Result<()> {
+fn watch(
+    manuscript: PathBuf,
+    preview: Arc<Preview>,
+    parsed: Arc<Parsed>,
+    log: Log,
+) -> std::io::Result<()> {
     let (tx, rx) = mpsc::channel::<Change>();
     let mut folder = watch_folder(&manuscript, &tx)?;
     std::thread::Builder::new()
@@ -430,7 +507,7 @@ fn watch(manuscript: PathBuf, preview: Arc<Preview>, log: Log) -> std::io::Resul
                     started += 1;
                     latest_start = Instant::now();
                     timeout_shown = false;
-                    spawn_rebuild(started, &manuscript, &preview, &running, &log);
+                    spawn_rebuild(started, &manuscript, &preview, &parsed, &running, &log);
                 }
                 if !timeout_shown
                     && latest_start.elapsed() > REBUILD_TIMEOUT
@@ -454,11 +531,13 @@ fn spawn_rebuild(
     n: u64,
     manuscript: &Path,
     preview: &Arc<Preview>,
+    parsed: &Arc<Parsed>,
     running: &Arc<AtomicUsize>,
     log: &Log,
 ) {
     let manuscript = manuscript.to_path_buf();
     let shared = Arc::clone(preview);
+    let parsed = Arc::clone(parsed);
     let counter = Arc::clone(running);
     let told = Arc::clone(log);
     counter.fetch_add(1, Ordering::SeqCst);
@@ -474,7 +553,9 @@ fn spawn_rebuild(
                 }
             }
             let _done = Done(counter);
-            let outcome = std::panic::catch_unwind(|| build(&manuscript))
+            // Shown first, freed after: the outcome (with what the rebuild left) is
+            // dropped at the end of this thread.
+            let outcome = std::panic::catch_unwind(|| build(&manuscript, &parsed))
                 .unwrap_or_else(|_| failure("the rebuild failed unexpectedly; save again"));
             if shared.publish(Some(n), &outcome) {
                 told(&Event::Rebuilt(&outcome.report));
@@ -501,5 +582,6 @@ fn failure(message: &str) -> Outcome {
             failure: Some(message.to_string()),
             ..Rebuilt::default()
         },
+        _leftovers: None,
     }
 }

@@ -22,6 +22,7 @@ mod mindmap;
 mod schema;
 mod serve;
 mod source;
+mod speed;
 mod status;
 mod support;
 mod templates;
