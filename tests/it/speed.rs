@@ -68,6 +68,34 @@ fn rendering_on_two_threads_gives_the_bytes_of_one() {
 }
 
 #[test]
+fn the_direct_docx_writer_gives_the_bytes_of_docx_rs_and_the_repairs() {
+    // Intent: the DOCX body is written straight from docx-rs's elements; the whole file
+    // must be byte for byte what docx-rs's own writer and the repairs give, on the
+    // bundled, the full and a synthetic manuscript (every section, list, table, link,
+    // figure and bookmark they have), and on the examples with their own styles.
+    use supplement::emit::docx::{render_with, sheet::Sheet, Serializer};
+    let options = RenderOptions {
+        source_date_epoch: Some(1_700_000_000),
+    };
+    let mut dirs = manuscripts("speed-docx");
+    dirs.extend(["examples/starter", "examples/minimal"].map(|d| root().join(d)));
+    for dir in dirs {
+        let checked = checked(&dir);
+        let view = checked.view.as_ref().expect("view");
+        let sheet = Sheet::from_styles(&checked.styles).expect("sheet");
+        let direct = render_with(view, &sheet, &options, false, Serializer::Direct).expect("ok");
+        let reference =
+            render_with(view, &sheet, &options, false, Serializer::Reference).expect("ok");
+        assert!(direct.len() > 1000, "{}: a document", dir.display());
+        assert!(
+            direct == reference,
+            "{}: the direct writer differs from the reference",
+            dir.display()
+        );
+    }
+}
+
+#[test]
 fn the_failure_reported_is_the_first_in_order_whatever_finishes_first() {
     // Intent: with two formats failing, the one reported is the first of them in the
     // order asked for (as a run one after the other reports), on one thread or two, and

@@ -11,6 +11,7 @@ mod package;
 pub mod repair;
 pub mod sheet;
 mod styles;
+mod write;
 
 use docx_rs::{
     AbstractNumbering, BuildXML, FieldCharType, Footer, Header, Hyperlink, HyperlinkType,
@@ -98,6 +99,27 @@ pub fn render(
     options: &RenderOptions,
     redline: bool,
 ) -> Result<Vec<u8>, EmitError> {
+    render_with(view, sheet, options, redline, Serializer::Direct)
+}
+
+/// How the body's elements become XML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serializer {
+    /// Paragraphs and tables written directly ([`write`]); what `render` uses.
+    Direct,
+    /// Every element through docx-rs's writer and the repairs: slower, kept as the
+    /// reference the direct writer must match byte for byte.
+    Reference,
+}
+
+/// [`render`] with the body written by the given serializer.
+pub fn render_with(
+    view: &DocumentView,
+    sheet: &Sheet,
+    options: &RenderOptions,
+    redline: bool,
+    serializer: Serializer,
+) -> Result<Vec<u8>, EmitError> {
     let mut doc = Doc {
         view,
         sheet,
@@ -108,6 +130,7 @@ pub fn render(
         failed: None,
         redline,
         date: timestamp(view, options),
+        reference: serializer == Serializer::Reference,
     };
     doc.title_page();
     doc.contents();
@@ -211,6 +234,9 @@ pub struct Doc<'a> {
     redline: bool,
     /// The document's date (W3CDTF), for tracked changes.
     date: String,
+    /// Every element through docx-rs's writer and the repairs (the reference the direct
+    /// writer of [`write`] is tested against; the tracked-changes edition always).
+    reference: bool,
 }
 
 impl Doc<'_> {
@@ -225,11 +251,19 @@ impl Doc<'_> {
     }
 
     fn push(&mut self, p: Paragraph) {
-        self.append(&p.build(), false);
+        if self.redline || self.reference {
+            self.append(&p.build(), false);
+        } else if let Err(e) = write::paragraph(&p, &mut self.body) {
+            self.failed.get_or_insert(e);
+        }
     }
 
     fn push_table(&mut self, t: Table) {
-        self.append(&t.build(), true);
+        if self.redline || self.reference {
+            self.append(&t.build(), true);
+        } else if let Err(e) = write::table(&t, &mut self.body) {
+            self.failed.get_or_insert(e);
+        }
         let spacer = self.para("Spacer");
         self.push(spacer);
     }
