@@ -461,28 +461,56 @@ impl Doc<'_> {
             )
     }
 
-    /// A table of plain text: a header row of labels, then rows of cells (each a paragraph).
-    fn table(&mut self, labels: &[&str], grid: &[usize], rows: Vec<Vec<Paragraph>>) {
-        let mut table_rows = Vec::with_capacity(rows.len() + 1);
-        let header = labels
+    /// A table of plain text: a header row of labels, then one row of cells (each a
+    /// paragraph) per item, made by `row`. Rows are written as they are made, so a table
+    /// of thousands of points never holds more than one row of docx-rs elements (the
+    /// reference path collects them into one docx-rs table).
+    fn table<I>(
+        &mut self,
+        labels: &[&str],
+        grid: &[usize],
+        items: impl IntoIterator<Item = I>,
+        mut row: impl FnMut(&mut Self, I) -> Vec<Paragraph>,
+    ) {
+        let header: Vec<Paragraph> = labels
             .iter()
-            .zip(grid)
-            .map(|(l, w)| {
-                let p = self.para("TableHeader").add_run(text_run(Run::new(), l));
-                self.cell(p, *w, true)
-            })
+            .map(|l| self.para("TableHeader").add_run(text_run(Run::new(), l)))
             .collect();
-        table_rows.push(TableRow::new(header).cant_split());
-        for row in rows {
-            let cells = row
-                .into_iter()
-                .zip(grid)
-                .map(|(p, w)| self.cell(p, *w, false))
-                .collect();
-            table_rows.push(TableRow::new(cells).cant_split());
+        let header = self.table_row(header, grid, true);
+        if self.redline || self.reference {
+            let mut rows = vec![header];
+            for item in items {
+                let cells = row(self, item);
+                rows.push(self.table_row(cells, grid, false));
+            }
+            let t = self.grid_table(rows, grid.to_vec());
+            self.push_table(t);
+            return;
         }
-        let t = self.grid_table(table_rows, grid.to_vec());
-        self.push_table(t);
+        let t = self.grid_table(Vec::new(), grid.to_vec());
+        let mut result = write::table_open(&t, &mut self.body)
+            .and_then(|()| write::table_row(&header, true, &mut self.body));
+        for item in items {
+            let cells = row(self, item);
+            let r = self.table_row(cells, grid, false);
+            result = result.and_then(|()| write::table_row(&r, false, &mut self.body));
+        }
+        self.body.extend_from_slice(write::TABLE_CLOSE);
+        if let Err(e) = result {
+            self.failed.get_or_insert(e);
+        }
+        let spacer = self.para("Spacer");
+        self.push(spacer);
+    }
+
+    /// A row of a plain table that is not split across pages.
+    fn table_row(&self, cells: Vec<Paragraph>, grid: &[usize], header: bool) -> TableRow {
+        let cells = cells
+            .into_iter()
+            .zip(grid)
+            .map(|(p, w)| self.cell(p, *w, header))
+            .collect();
+        TableRow::new(cells).cant_split()
     }
 
     fn cell_text(&mut self, text: &str) -> Paragraph {
@@ -525,12 +553,12 @@ impl Doc<'_> {
             return;
         }
         let grid = self.grid(&[24, 76]);
-        let rows = v
-            .history
-            .iter()
-            .map(|h| vec![self.cell_text(&h.date.text), self.cell_text(&h.summary)])
-            .collect();
-        self.table(&[&l.field.date, &l.field.summary], &grid, rows);
+        self.table(
+            &[&l.field.date, &l.field.summary],
+            &grid,
+            &v.history,
+            |doc, h| vec![doc.cell_text(&h.date.text), doc.cell_text(&h.summary)],
+        );
     }
 
     fn purpose(&mut self) {
@@ -673,11 +701,10 @@ impl Doc<'_> {
         if v.has_status {
             labels.push(&l.field.status);
         }
-        let mut rows = Vec::with_capacity(v.points.len());
-        for p in &v.points {
-            let title = self
+        self.table(&labels, &grid, &v.points, |doc, p| {
+            let title = doc
                 .para("TableText")
-                .add_hyperlink(self.anchor_link(&p.heading.anchor, &p.title));
+                .add_hyperlink(doc.anchor_link(&p.heading.anchor, &p.title));
             let targets: Vec<&str> = p.targets.iter().map(|t| t.value.as_str()).collect();
             let pages: Vec<&str> = if p.page_list.is_empty() {
                 vec![&l.text.none]
@@ -690,19 +717,18 @@ impl Doc<'_> {
                 &p.owners_text
             };
             let mut row = vec![
-                self.cell_lines(&targets),
-                self.cell_lines(&pages),
-                self.cell_text(&p.action_label),
+                doc.cell_lines(&targets),
+                doc.cell_lines(&pages),
+                doc.cell_text(&p.action_label),
                 title,
-                self.cell_text(owners),
+                doc.cell_text(owners),
             ];
             if v.has_status {
                 let status = p.status_label.as_deref().unwrap_or(&l.text.none);
-                row.push(self.cell_text(status));
+                row.push(doc.cell_text(status));
             }
-            rows.push(row);
-        }
-        self.table(&labels, &grid, rows);
+            row
+        });
     }
 
     fn part(&mut self, index: usize) {
@@ -885,7 +911,8 @@ impl Doc<'_> {
         self.table(
             &[&l.field.before, &l.field.after],
             &grid,
-            vec![vec![old, new]],
+            [vec![old, new]],
+            |_, cells| cells,
         );
     }
 

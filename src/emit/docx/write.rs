@@ -48,6 +48,20 @@ pub fn table(t: &Table, out: &mut Vec<u8>) -> Result<()> {
         out.extend_from_slice(&repair::schema(&xml)?);
         return Ok(());
     }
+    table_open(t, out)?;
+    for (i, TableChild::TableRow(row)) in t.rows.iter().enumerate() {
+        table_row(row, i == 0, out)?;
+    }
+    out.extend_from_slice(TABLE_CLOSE);
+    Ok(())
+}
+
+/// The end of a table.
+pub const TABLE_CLOSE: &[u8] = b"</w:tbl>";
+
+/// The start of a table, its properties and its grid; its rows come next, each through
+/// [`table_row`] (a table streamed row by row), then [`TABLE_CLOSE`].
+pub fn table_open(t: &Table, out: &mut Vec<u8>) -> Result<()> {
     out.extend_from_slice(b"<w:tbl>");
     out.extend_from_slice(&repair::schema(&t.property.build())?);
     out.extend_from_slice(b"<w:tblGrid>");
@@ -58,10 +72,6 @@ pub fn table(t: &Table, out: &mut Vec<u8>) -> Result<()> {
         out.extend_from_slice(b"\"/>");
     }
     out.extend_from_slice(b"</w:tblGrid>");
-    for (i, TableChild::TableRow(row)) in t.rows.iter().enumerate() {
-        table_row(row, i == 0, out)?;
-    }
-    out.extend_from_slice(b"</w:tbl>");
     Ok(())
 }
 
@@ -82,7 +92,8 @@ fn is_plain_table(t: &Table) -> bool {
         })
 }
 
-fn table_row(row: &TableRow, header: bool, out: &mut Vec<u8>) -> Result<()> {
+/// A row of cells that hold paragraphs (a `header` row repeats on every page).
+pub fn table_row(row: &TableRow, header: bool, out: &mut Vec<u8>) -> Result<()> {
     out.extend_from_slice(b"<w:tr>");
     let property = row.property.build();
     if header {
