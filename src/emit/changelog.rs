@@ -76,7 +76,7 @@ pub fn render_template(name: &str, source: &str, view: &DocumentView) -> Result<
     let mut out = super::budget::render(
         name,
         &template,
-        minijinja::context! { doc => view, labels => &view.labels },
+        minijinja::context! { doc => view.template_value(), labels => &view.labels },
         budget,
     )?;
     // Normalise trailing whitespace so the output diffs cleanly.

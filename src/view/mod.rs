@@ -137,6 +137,11 @@ pub struct DocumentView {
     /// Internal links whose target is not an anchor of this document (for validation).
     #[serde(skip)]
     pub unresolved_links: Vec<(String, Span)>,
+    /// The view as a template value, converted once on first use and shared by every
+    /// template emitter (see [`DocumentView::template_value`]).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub template_value: std::sync::OnceLock<minijinja::Value>,
 }
 
 /// A date as written for readers, with its ISO 8601 form (only the parts given).
@@ -608,6 +613,7 @@ impl DocumentView {
     /// Adds the 変更点 appendix: the last section of the outline, its groups as its
     /// table-of-contents children.
     pub fn attach_changes(&mut self, changes: ChangesView) {
+        self.template_value = std::sync::OnceLock::new();
         self.outline.push(OutlineEntry {
             kind: SectionKind::Changes,
             index: None,
@@ -615,6 +621,17 @@ impl DocumentView {
             children: changes.groups.iter().map(|g| g.heading.clone()).collect(),
         });
         self.changes = Some(changes);
+    }
+
+    /// The view as a minijinja value, for templates. Converting the whole view into
+    /// template values is a large part of a template's time on a big manuscript; the
+    /// HTML page and the changelog (rendered side by side) share one conversion, and it
+    /// lives as long as the view, so no render pays for freeing it either. Code that
+    /// changes the view after the emitters have read it must reset the field
+    /// ([`DocumentView::attach_changes`] does).
+    pub fn template_value(&self) -> &minijinja::Value {
+        self.template_value
+            .get_or_init(|| minijinja::Value::from_serialize(self))
     }
 
     /// Builds the view of a supplement with the given labels.
@@ -1043,6 +1060,7 @@ impl<'a> Builder<'a> {
                     data: f.bytes.clone(),
                 })
                 .collect(),
+            template_value: std::sync::OnceLock::new(),
             labels: self.labels,
             unresolved_links: self.unresolved,
         }

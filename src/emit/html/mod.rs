@@ -67,7 +67,7 @@ impl Emitter for HtmlEmitter {
 
 #[derive(Serialize)]
 struct PageContext<'a> {
-    doc: &'a DocumentView,
+    doc: &'a Value,
     labels: &'a Labels,
     css: &'a str,
     draft: bool,
@@ -148,7 +148,7 @@ pub fn render_page_keeping(
         .get_template(PAGE)
         .map_err(|e| EmitError::template(PAGE, &e))?;
     let context = Value::from_serialize(PageContext {
-        doc: view,
+        doc: view.template_value(),
         labels: &view.labels,
         css: &css,
         draft: options.draft,
