@@ -131,6 +131,7 @@ pub fn render_with(
         redline,
         date: timestamp(view, options),
         reference: serializer == Serializer::Reference,
+        stream: package::DocumentStream::new()?,
     };
     doc.title_page();
     doc.contents();
@@ -139,11 +140,12 @@ pub fn render_with(
     }
     let section = doc.section_properties().build();
     doc.append(&section, false);
+    doc.body
+        .extend_from_slice(package::DOCUMENT_CLOSE.as_bytes());
+    doc.spill(0);
     if let Some(e) = doc.failed.take() {
-        return Err(e.into());
+        return Err(e);
     }
-    let mut document = std::mem::take(&mut doc.body);
-    document.extend_from_slice(package::DOCUMENT_CLOSE.as_bytes());
 
     let language = word_language(&view.language);
     let latin = if language.starts_with("ja") {
@@ -185,6 +187,7 @@ pub fn render_with(
     ];
     keywords.extend(view.front.iter().skip(1).take(1).map(|f| f.value.clone()));
     let date = timestamp(view, options);
+    let document = doc.stream.finish()?;
     package::pack(
         Parts {
             document,
@@ -228,8 +231,8 @@ pub struct Doc<'a> {
     body: Vec<u8>,
     numberings: Vec<Numbering>,
     quote_depth: usize,
-    /// The first repair that failed (reported when the document is done).
-    failed: Option<repair::RepairError>,
+    /// The first repair or write that failed (reported when the document is done).
+    failed: Option<EmitError>,
     /// The tracked-changes edition.
     redline: bool,
     /// The document's date (W3CDTF), for tracked changes.
@@ -237,7 +240,12 @@ pub struct Doc<'a> {
     /// Every element through docx-rs's writer and the repairs (the reference the direct
     /// writer of [`write`] is tested against; the tracked-changes edition always).
     reference: bool,
+    /// word/document.xml, compressed as the body grows.
+    stream: package::DocumentStream,
 }
+
+/// How much body XML is kept before it goes to the compressor.
+const SPILL_BYTES: usize = 256 * 1024;
 
 impl Doc<'_> {
     /// A paragraph in a style, with the next paragraph id.
@@ -250,19 +258,31 @@ impl Doc<'_> {
         Paragraph::new().id(self.ids.paragraph())
     }
 
+    /// Sends the body written so far to the compressor once it holds `at_least` bytes.
+    fn spill(&mut self, at_least: usize) {
+        if self.body.len() < at_least.max(1) {
+            return;
+        }
+        if let Err(e) = self.stream.write(&self.body) {
+            self.failed.get_or_insert(e);
+        }
+        self.body.clear();
+    }
+
     fn push(&mut self, p: Paragraph) {
         if self.redline || self.reference {
             self.append(&p.build(), false);
         } else if let Err(e) = write::paragraph(&p, &mut self.body) {
-            self.failed.get_or_insert(e);
+            self.failed.get_or_insert(e.into());
         }
+        self.spill(SPILL_BYTES);
     }
 
     fn push_table(&mut self, t: Table) {
         if self.redline || self.reference {
             self.append(&t.build(), true);
         } else if let Err(e) = write::table(&t, &mut self.body) {
-            self.failed.get_or_insert(e);
+            self.failed.get_or_insert(e.into());
         }
         let spacer = self.para("Spacer");
         self.push(spacer);
@@ -282,7 +302,7 @@ impl Doc<'_> {
         match repaired {
             Ok(x) => self.body.extend_from_slice(&x),
             Err(e) => {
-                self.failed.get_or_insert(e);
+                self.failed.get_or_insert(e.into());
             }
         }
     }
@@ -494,10 +514,11 @@ impl Doc<'_> {
             let cells = row(self, item);
             let r = self.table_row(cells, grid, false);
             result = result.and_then(|()| write::table_row(&r, false, &mut self.body));
+            self.spill(SPILL_BYTES);
         }
         self.body.extend_from_slice(write::TABLE_CLOSE);
         if let Err(e) = result {
-            self.failed.get_or_insert(e);
+            self.failed.get_or_insert(e.into());
         }
         let spacer = self.para("Spacer");
         self.push(spacer);
