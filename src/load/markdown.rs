@@ -12,15 +12,15 @@ use crate::model::{Align, Block, Inline, Span};
 /// Deepest nesting of lists, quotes and inline markup a body may have.
 pub const MAX_DEPTH: usize = 48;
 /// Most elements (paragraphs, headings, list items, table cells, quotes, code, emphasis,
-/// links, line breaks…) all the bodies of a manuscript may hold together. Each costs a few
-/// kilobytes in the DOCX edition; the scale-100 synthetic manuscript has about 28,000.
-pub const MAX_ELEMENTS: usize = 40_000;
+/// links, line breaks…) all the bodies of a manuscript may hold together: room for the
+/// scale-300 synthetic manuscript (the scale-100 one has about 28,000).
+pub const MAX_ELEMENTS: usize = 120_000;
 /// Most table cells all the bodies of a manuscript may hold together.
-pub const MAX_CELLS: usize = 20_000;
+pub const MAX_CELLS: usize = 60_000;
 /// Most list items all the bodies of a manuscript may hold together.
-pub const MAX_LIST_ITEMS: usize = 20_000;
+pub const MAX_LIST_ITEMS: usize = 60_000;
 /// Most links all the bodies of a manuscript may hold together.
-pub const MAX_LINKS: usize = 20_000;
+pub const MAX_LINKS: usize = 60_000;
 
 /// What the bodies parsed so far hold, counted against the limits above.
 #[derive(Debug, Clone, Default)]

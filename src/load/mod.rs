@@ -48,12 +48,13 @@ pub const MAX_STYLE_ENTRIES: usize = 1_000;
 /// Deepest folder walked under `styles/` (overrides live at most one folder down).
 pub const MAX_STYLE_DEPTH: usize = 4;
 
-/// Most revision points a manuscript may have: the DOCX edition spends about 40 KB of
-/// memory on each (2,500 take about 120 MB); the scale-100 synthetic manuscript has 2,000.
-pub const MAX_POINTS: usize = 2_500;
+/// Most revision points a manuscript may have: room for the scale-300 synthetic
+/// manuscript the benchmarks measure (6,000 points; the scale-100 one has 2,000 and takes
+/// about 100 MB for every format at once).
+pub const MAX_POINTS: usize = 7_500;
 /// Most revision points and topics (nested, part and floating ones) a manuscript may have
-/// together.
-pub const MAX_TOPICS: usize = 20_000;
+/// together (the synthetic manuscripts have five per point).
+pub const MAX_TOPICS: usize = 40_000;
 /// Deepest nesting of topics under a revision point (or a part).
 pub const MAX_TOPIC_DEPTH: usize = 12;
 

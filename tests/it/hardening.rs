@@ -270,7 +270,10 @@ fn a_hundred_thousand_revision_points_are_refused() {
     let stdout = text(&out).0;
     assert!(stdout.contains("\"code\":\"too-many-points\""), "{stdout}");
     assert!(
-        stdout.contains("more than 2500 revision points"),
+        stdout.contains(&format!(
+            "more than {} revision points",
+            supplement::load::MAX_POINTS
+        )),
         "{stdout}"
     );
 }
@@ -467,7 +470,11 @@ fn every_format_builds_at_the_nesting_limit() {
 #[test]
 fn the_point_limit_counts_every_way_of_writing_a_table() {
     // Intent: `[[ point ]]` (valid TOML with spaces) counts like `[[point]]`.
-    let work = minimal_with_points("limit-points-spaced", "[[ point ]]", 2_501);
+    let work = minimal_with_points(
+        "limit-points-spaced",
+        "[[ point ]]",
+        supplement::load::MAX_POINTS + 1,
+    );
     let out = run(
         &work,
         &["check", "--manuscript", "m", "--message-format", "json"],

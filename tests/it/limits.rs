@@ -71,64 +71,69 @@ const BODY_LINE: u64 = 13;
 
 #[test]
 fn list_items_are_limited() {
-    // Intent: 20,000 list items pass; item 20,001 is `too-many-list-items` at its line.
+    // Intent: MAX_LIST_ITEMS list items pass; the next is `too-many-list-items` at its
+    // line.
+    let max = supplement::load::markdown::MAX_LIST_ITEMS;
     accepted(
-        &body_of("items-ok", "", "- a\n", 20_000),
+        &body_of("items-ok", "", "- a\n", max),
         "too-many-list-items",
     );
     refused_at(
-        &body_of("items-over", "", "- a\n", 20_001),
+        &body_of("items-over", "", "- a\n", max + 1),
         "too-many-list-items",
         PART,
-        BODY_LINE + 20_000,
+        BODY_LINE + max as u64,
         Some(1),
     );
 }
 
 #[test]
 fn table_cells_are_limited() {
-    // Intent: a ten-column table of 20,000 cells passes (head included); the next cell is
-    // `too-many-cells` at its row and column.
+    // Intent: a ten-column table of MAX_CELLS cells passes (head included); the next
+    // cell is `too-many-cells` at its row and column.
+    let rows = supplement::load::markdown::MAX_CELLS / 10;
     let head = format!("{}|\n{}|\n", "|a".repeat(10), "|-".repeat(10));
     let row = format!("{}|\n", "|a".repeat(10));
-    accepted(&body_of("cells-ok", &head, &row, 1_999), "too-many-cells");
+    accepted(
+        &body_of("cells-ok", &head, &row, rows - 1),
+        "too-many-cells",
+    );
     refused_at(
-        &body_of("cells-over", &head, &row, 2_000),
+        &body_of("cells-over", &head, &row, rows),
         "too-many-cells",
         PART,
-        BODY_LINE + 1 + 2_000,
+        BODY_LINE + 1 + rows as u64,
         Some(2),
     );
 }
 
 #[test]
 fn links_are_limited() {
-    // Intent: 20,000 links pass; link 20,001 is `too-many-links` at its line and column.
-    accepted(
-        &body_of("links-ok", "", "[a](b)\n", 20_000),
-        "too-many-links",
-    );
+    // Intent: MAX_LINKS links pass; the next is `too-many-links` at its line and column.
+    let max = supplement::load::markdown::MAX_LINKS;
+    accepted(&body_of("links-ok", "", "[a](b)\n", max), "too-many-links");
     refused_at(
-        &body_of("links-over", "", "x [a](b)\n", 20_001),
+        &body_of("links-over", "", "x [a](b)\n", max + 1),
         "too-many-links",
         PART,
-        BODY_LINE + 20_000,
+        BODY_LINE + max as u64,
         Some(3),
     );
 }
 
 #[test]
 fn body_elements_are_limited() {
-    // Intent: 40,000 paragraphs pass; paragraph 40,001 is `too-many-elements` at its line.
+    // Intent: MAX_ELEMENTS paragraphs pass; the next is `too-many-elements` at its line.
+    let max = supplement::load::markdown::MAX_ELEMENTS;
     accepted(
-        &body_of("elements-ok", "", "a\n\n", 40_000),
+        &body_of("elements-ok", "", "a\n\n", max),
         "too-many-elements",
     );
     refused_at(
-        &body_of("elements-over", "", "a\n\n", 40_001),
+        &body_of("elements-over", "", "a\n\n", max + 1),
         "too-many-elements",
         PART,
-        BODY_LINE + 80_000,
+        BODY_LINE + 2 * max as u64,
         Some(1),
     );
 }
@@ -146,32 +151,35 @@ fn with_points(name: &str, n: usize) -> std::path::PathBuf {
 
 #[test]
 fn revision_points_are_limited() {
-    // Intent: 2,500 points pass; point 2,501 is `too-many-points` at its header.
-    accepted(&with_points("points-ok", 2_499), "too-many-points");
+    // Intent: MAX_POINTS points pass (the manuscript has one already); the next is
+    // `too-many-points` at its header.
+    let max = supplement::load::MAX_POINTS;
+    accepted(&with_points("points-ok", max - 1), "too-many-points");
     refused_at(
-        &with_points("points-over", 2_500),
+        &with_points("points-over", max),
         "too-many-points",
         PART,
-        14 + 7 * 2_499,
+        14 + 7 * (max as u64 - 1),
         Some(1),
     );
 }
 
 #[test]
 fn points_and_topics_are_counted_together() {
-    // Intent: 20,000 points and topics pass; the 20,001st (here a part topic after the
+    // Intent: MAX_TOPICS points and topics pass; the next (here a part topic after the
     // manuscript's one point) is `too-many-topics` at its header.
+    let max = supplement::load::MAX_TOPICS;
     let topics = |name: &str, n: usize| {
         let (work, m) = minimal_copy(name);
         append(&m.join(PART), &"[[topic]]\ntitle = \"t\"\n".repeat(n));
         work
     };
-    accepted(&topics("topics-ok", 19_999), "too-many-topics");
+    accepted(&topics("topics-ok", max - 1), "too-many-topics");
     refused_at(
-        &topics("topics-over", 20_000),
+        &topics("topics-over", max),
         "too-many-topics",
         PART,
-        13 + 2 * 19_999,
+        13 + 2 * (max as u64 - 1),
         Some(1),
     );
 }
