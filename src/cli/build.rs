@@ -9,8 +9,27 @@ use super::{
     EXIT_OK,
 };
 
+/// Lets the build's threads share the allocator's arenas, one per core. glibc gives each
+/// new thread an arena of its own, and what one arena frees cannot serve another, so the
+/// model freed before rendering and each emitter's passing buffers added up instead of
+/// being reused: at scale 100 the peak was 126 MB, about 100 MB with shared arenas (and
+/// the same time). Called before any thread starts; glibc only, elsewhere nothing changes.
+fn share_allocator_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
+        // SAFETY: mallopt only changes a tuning parameter of the allocator; it is called
+        // before the command starts any thread, and a refusal (0) changes nothing.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, arenas);
+        }
+    }
+}
+
 /// Runs the command: `Ok` with exit code 0 or 1, `Err` for a usage or I/O error.
 pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
+    share_allocator_arenas();
     let reporter = Reporter::new(global, args.common.message_format.into());
     let chosen = select_formats(&args.format)?;
     let options = render_options()?;
@@ -28,7 +47,13 @@ pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
             return Ok(EXIT_MANUSCRIPT);
         }
     }
-    let (Some(view), Some(model)) = (&checked.view, &checked.supplement) else {
+    // The emitters read only the view: the model is needed below for the manuscript's
+    // external emitters, then freed before rendering so that its memory serves the
+    // outputs (about a sixth of the peak at scale 100, for 2% of the time).
+    let Some(model) = checked.supplement.take() else {
+        return Ok(EXIT_MANUSCRIPT);
+    };
+    let Some(view) = &checked.view else {
         return Ok(EXIT_MANUSCRIPT);
     };
     let (errors, warnings) = crate::diagnostics::counts(&checked.diagnostics);
@@ -54,6 +79,7 @@ pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
             }
         }
     }
+    drop(model);
     let mut next_external = externals.iter();
     let emitters: Vec<&dyn Emitter> = chosen
         .iter()
