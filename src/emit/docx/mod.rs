@@ -22,6 +22,7 @@ use docx_rs::{
 };
 
 use self::blocks::{text_run, Style};
+pub use self::package::STORED_BELOW;
 use self::package::{FontNames, Ids, Parts, Properties};
 use self::sheet::{mm, Sheet};
 use super::{EmitError, Emitter, OutputFile, RenderOptions};

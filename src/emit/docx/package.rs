@@ -455,6 +455,9 @@ pub struct DocumentStream {
     zip: zip::ZipWriter<Cursor<Vec<u8>>>,
 }
 
+/// Parts smaller than this are stored uncompressed (see [`pack`]).
+pub const STORED_BELOW: usize = 4096;
+
 /// The name of the document part.
 const DOCUMENT: &str = "word/document.xml";
 
@@ -558,8 +561,19 @@ pub fn pack(
         ("word/footer1.xml", parts.footer),
     ];
     let mut document = zip::ZipArchive::new(Cursor::new(parts.document)).map_err(zip_error)?;
+    // A part of a few kilobytes is stored as it is: starting a deflate stream allocates
+    // and clears a few hundred kilobytes of state, and nine such parts were an eighth of
+    // the bundled manuscript's DOCX time, to save about 8 KB.
+    let small = options
+        .compression_method(zip::CompressionMethod::Stored)
+        .compression_level(None);
     for (name, bytes) in written {
-        zip.start_file(name, options).map_err(zip_error)?;
+        let part_options = if bytes.len() < STORED_BELOW {
+            small
+        } else {
+            options
+        };
+        zip.start_file(name, part_options).map_err(zip_error)?;
         zip.write_all(&bytes).map_err(io_error)?;
         if name == "word/_rels/document.xml.rels" {
             // The document part comes next, copied compressed.
