@@ -126,10 +126,10 @@ pub static REGISTRY: &[&dyn Emitter] = &[
     &docx::DocxEmitter { redline: true },
     &html::HtmlEmitter,
     &changelog::Changelog,
-    &mindmap::mm::MmEmitter,
-    &mindmap::opml::OpmlEmitter,
-    &mindmap::xmind::XmindEmitter,
-    &mindmap::mmap::MmapEmitter,
+    &mindmap::MM,
+    &mindmap::OPML,
+    &mindmap::XMIND,
+    &mindmap::MMAP,
 ];
 
 /// Stack size of the threads that render (and of the preview server's renderer).

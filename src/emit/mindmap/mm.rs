@@ -7,9 +7,6 @@ use std::collections::HashSet;
 
 use super::{attr, Map, Native, Node};
 use crate::conventions::IconSet;
-use crate::emit::{EmitError, Emitter, OutputFile, RenderOptions};
-use crate::styles::Styles;
-use crate::view::DocumentView;
 
 /// What `.mm` holds natively.
 pub const NATIVE: Native = Native {
@@ -17,35 +14,6 @@ pub const NATIVE: Native = Native {
     owners: true,
     icons: Some(IconSet::FreeMind),
 };
-
-/// The FreeMind format.
-pub struct MmEmitter;
-
-impl Emitter for MmEmitter {
-    fn name(&self) -> &str {
-        "mm"
-    }
-
-    fn description(&self) -> &'static str {
-        "FreeMind / Freeplane mind map (.mm): parts, revision points and topics as nodes"
-    }
-
-    fn in_all(&self) -> bool {
-        false
-    }
-
-    fn render(
-        &self,
-        view: &DocumentView,
-        _styles: &Styles,
-        _options: &RenderOptions,
-    ) -> Result<Vec<OutputFile>, EmitError> {
-        Ok(vec![OutputFile {
-            name: format!("{}.mm", view.id),
-            bytes: render(&Map::build(view)).into_bytes(),
-        }])
-    }
-}
 
 /// The `.mm` document.
 pub fn render(map: &Map<'_>) -> String {

@@ -9,9 +9,6 @@ use std::collections::HashMap;
 
 use super::{attr, Map, Native, Node};
 use crate::conventions::IconSet;
-use crate::emit::{EmitError, Emitter, OutputFile, RenderOptions};
-use crate::styles::Styles;
-use crate::view::DocumentView;
 
 /// What MindManager holds natively: task resources (owners) and icons.
 pub const NATIVE: Native = Native {
@@ -22,36 +19,6 @@ pub const NATIVE: Native = Native {
 
 /// The separator of task resources, as MindManager writes it.
 pub const RESOURCE_SEPARATOR: &str = "; ";
-
-/// The MindManager format.
-pub struct MmapEmitter;
-
-impl Emitter for MmapEmitter {
-    fn name(&self) -> &str {
-        "mmap"
-    }
-
-    fn description(&self) -> &'static str {
-        "MindManager map (.mmap, experimental): Document.xml in a zip"
-    }
-
-    fn in_all(&self) -> bool {
-        false
-    }
-
-    fn render(
-        &self,
-        view: &DocumentView,
-        _styles: &Styles,
-        _options: &RenderOptions,
-    ) -> Result<Vec<OutputFile>, EmitError> {
-        let document = render(&Map::build(view));
-        Ok(vec![OutputFile {
-            name: format!("{}.mmap", view.id),
-            bytes: super::zip(&[("Document.xml", document.as_bytes())])?,
-        }])
-    }
-}
 
 /// A stable MindManager object id: 16 bytes from the name, base64 (as MindManager writes
 /// its GUIDs).

@@ -19,6 +19,76 @@ pub mod mmap;
 pub mod opml;
 pub mod xmind;
 
+use crate::emit::{EmitError, Emitter, OutputFile, RenderOptions};
+use crate::styles::Styles;
+
+/// A mind-map format: one writer over the map built from the view, one file named after
+/// the supplement, built only when asked for by name.
+pub struct MapEmitter {
+    name: &'static str,
+    extension: &'static str,
+    description: &'static str,
+    write: fn(&Map<'_>) -> Result<Vec<u8>, EmitError>,
+}
+
+/// FreeMind / Freeplane.
+pub static MM: MapEmitter = MapEmitter {
+    name: "mm",
+    extension: "mm",
+    description: "FreeMind / Freeplane mind map (.mm): parts, revision points and topics as nodes",
+    write: |map| Ok(mm::render(map).into_bytes()),
+};
+
+/// OPML 2.0.
+pub static OPML: MapEmitter = MapEmitter {
+    name: "opml",
+    extension: "opml",
+    description: "OPML 2.0 outline with notes (_note), for outliners and mind-map tools",
+    write: |map| Ok(opml::render(map).into_bytes()),
+};
+
+/// XMind (content.json and content.xml in one package).
+pub static XMIND: MapEmitter = MapEmitter {
+    name: "xmind",
+    extension: "xmind",
+    description: "XMind workbook (.xmind): content.json for XMind, content.xml for XMind 8",
+    write: xmind::render,
+};
+
+/// MindManager (Document.xml in a zip).
+pub static MMAP: MapEmitter = MapEmitter {
+    name: "mmap",
+    extension: "mmap",
+    description: "MindManager map (.mmap, experimental): Document.xml in a zip",
+    write: |map| zip(&[("Document.xml", mmap::render(map).as_bytes())]),
+};
+
+impl Emitter for MapEmitter {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    fn in_all(&self) -> bool {
+        false
+    }
+
+    fn render(
+        &self,
+        view: &DocumentView,
+        _styles: &Styles,
+        _options: &RenderOptions,
+    ) -> Result<Vec<OutputFile>, EmitError> {
+        Ok(vec![OutputFile {
+            name: format!("{}.{}", view.id, self.extension),
+            bytes: (self.write)(&Map::build(view))?,
+        }])
+    }
+}
+
 use std::collections::HashSet;
 
 use crate::conventions::{Conventions, IconSet};

@@ -5,9 +5,6 @@
 
 use super::{attr, Map, Native, Node};
 use crate::emit::markup::escape;
-use crate::emit::{EmitError, Emitter, OutputFile, RenderOptions};
-use crate::styles::Styles;
-use crate::view::DocumentView;
 
 /// What OPML holds natively: nothing beyond text, note and link.
 pub const NATIVE: Native = Native {
@@ -15,35 +12,6 @@ pub const NATIVE: Native = Native {
     owners: false,
     icons: None,
 };
-
-/// The OPML format.
-pub struct OpmlEmitter;
-
-impl Emitter for OpmlEmitter {
-    fn name(&self) -> &str {
-        "opml"
-    }
-
-    fn description(&self) -> &'static str {
-        "OPML 2.0 outline with notes (_note), for outliners and mind-map tools"
-    }
-
-    fn in_all(&self) -> bool {
-        false
-    }
-
-    fn render(
-        &self,
-        view: &DocumentView,
-        _styles: &Styles,
-        _options: &RenderOptions,
-    ) -> Result<Vec<OutputFile>, EmitError> {
-        Ok(vec![OutputFile {
-            name: format!("{}.opml", view.id),
-            bytes: render(&Map::build(view)).into_bytes(),
-        }])
-    }
-}
 
 /// The OPML document.
 pub fn render(map: &Map<'_>) -> String {

@@ -11,9 +11,7 @@ use serde_json::{json, Map as JsonMap, Value};
 use super::{attr, Map, Native, Node};
 use crate::conventions::IconSet;
 use crate::emit::markup::escape;
-use crate::emit::{EmitError, Emitter, OutputFile, RenderOptions};
-use crate::styles::Styles;
-use crate::view::DocumentView;
+use crate::emit::EmitError;
 
 /// What XMind holds natively: labels (owners) and markers.
 pub const NATIVE: Native = Native {
@@ -21,35 +19,6 @@ pub const NATIVE: Native = Native {
     owners: true,
     icons: Some(IconSet::XMind),
 };
-
-/// The XMind format.
-pub struct XmindEmitter;
-
-impl Emitter for XmindEmitter {
-    fn name(&self) -> &str {
-        "xmind"
-    }
-
-    fn description(&self) -> &'static str {
-        "XMind workbook (.xmind): content.json for XMind, content.xml for XMind 8"
-    }
-
-    fn in_all(&self) -> bool {
-        false
-    }
-
-    fn render(
-        &self,
-        view: &DocumentView,
-        _styles: &Styles,
-        _options: &RenderOptions,
-    ) -> Result<Vec<OutputFile>, EmitError> {
-        Ok(vec![OutputFile {
-            name: format!("{}.xmind", view.id),
-            bytes: render(&Map::build(view))?,
-        }])
-    }
-}
 
 /// The `.xmind` package.
 pub fn render(map: &Map<'_>) -> Result<Vec<u8>, EmitError> {
