@@ -13,6 +13,35 @@ pub fn blocks(blocks: &[Block]) -> String {
     out
 }
 
+/// The marker of item `n` (from 0) of a list: `- `, or its number and a dot.
+pub fn list_marker(ordered: bool, start: u64, n: usize) -> String {
+    if ordered {
+        format!("{}. ", start.saturating_add(n as u64))
+    } else {
+        "- ".to_string()
+    }
+}
+
+/// A list item whose content is already text: its first line after `pad` and the
+/// marker, the others indented to line up with it (blank lines kept blank), and the bare
+/// marker for an empty item.
+pub fn push_list_item(out: &mut String, pad: &str, marker: &str, inner: &str) {
+    let inner = inner.trim_end_matches('\n');
+    let cont = format!("{pad}{}", " ".repeat(marker.chars().count()));
+    for (k, line) in inner.lines().enumerate() {
+        if k == 0 {
+            out.push_str(&format!("{pad}{marker}{line}\n"));
+        } else if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("{cont}{line}\n"));
+        }
+    }
+    if inner.is_empty() {
+        out.push_str(&format!("{pad}{}\n", marker.trim_end()));
+    }
+}
+
 fn write_blocks(blocks: &[Block], indent: usize, out: &mut String) {
     for (i, block) in blocks.iter().enumerate() {
         let pad = " ".repeat(indent);
@@ -25,27 +54,9 @@ fn write_blocks(blocks: &[Block], indent: usize, out: &mut String) {
                 items,
             } => {
                 for (n, item) in items.iter().enumerate() {
-                    let marker = if *ordered {
-                        format!("{}. ", start.saturating_add(n as u64))
-                    } else {
-                        "- ".to_string()
-                    };
                     let mut inner = String::new();
                     write_blocks(item, 0, &mut inner);
-                    let inner = inner.trim_end_matches('\n');
-                    let cont = " ".repeat(indent + marker.chars().count());
-                    for (k, line) in inner.lines().enumerate() {
-                        if k == 0 {
-                            out.push_str(&format!("{pad}{marker}{line}\n"));
-                        } else if line.is_empty() {
-                            out.push('\n');
-                        } else {
-                            out.push_str(&format!("{cont}{line}\n"));
-                        }
-                    }
-                    if inner.is_empty() {
-                        out.push_str(&format!("{pad}{}\n", marker.trim_end()));
-                    }
+                    push_list_item(out, &pad, &list_marker(*ordered, *start, n), &inner);
                 }
             }
             Block::Table { head, rows, .. } => {

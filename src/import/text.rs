@@ -224,27 +224,10 @@ fn write(blocks: &[Flat], out: &mut String) {
                 items,
             } => {
                 for (n, item) in items.iter().enumerate() {
-                    let marker = if *ordered {
-                        format!("{}. ", start.saturating_add(n as u64))
-                    } else {
-                        "- ".to_string()
-                    };
                     let mut inner = String::new();
                     write(item, &mut inner);
-                    let inner = inner.trim_end_matches('\n');
-                    let cont = " ".repeat(marker.chars().count());
-                    for (k, line) in inner.lines().enumerate() {
-                        if k == 0 {
-                            out.push_str(&format!("{marker}{line}\n"));
-                        } else if line.is_empty() {
-                            out.push('\n');
-                        } else {
-                            out.push_str(&format!("{cont}{line}\n"));
-                        }
-                    }
-                    if inner.is_empty() {
-                        out.push_str(&format!("{}\n", marker.trim_end()));
-                    }
+                    let marker = crate::emit::text::list_marker(*ordered, *start, n);
+                    crate::emit::text::push_list_item(out, "", &marker, &inner);
                 }
             }
             Flat::Table(rows) => {
