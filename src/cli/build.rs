@@ -9,27 +9,9 @@ use super::{
     EXIT_OK,
 };
 
-/// Lets the build's threads share the allocator's arenas, one per core. glibc gives each
-/// new thread an arena of its own, and what one arena frees cannot serve another, so the
-/// model freed before rendering and each emitter's passing buffers added up instead of
-/// being reused: at scale 100 the peak was 126 MB, about 100 MB with shared arenas (and
-/// the same time). Called before any thread starts; glibc only, elsewhere nothing changes.
-fn share_allocator_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only changes a tuning parameter of the allocator; it is called
-        // before the command starts any thread, and a refusal (0) changes nothing.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
-        }
-    }
-}
-
 /// Runs the command: `Ok` with exit code 0 or 1, `Err` for a usage or I/O error.
 pub(super) fn run(args: &BuildArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
-    share_allocator_arenas();
+    super::allocator::share_arenas();
     let reporter = Reporter::new(global, args.common.message_format.into());
     let chosen = select_formats(&args.format)?;
     let options = render_options()?;

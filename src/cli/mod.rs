@@ -1,6 +1,7 @@
 //! The command line: clap definitions and one module per subcommand. Raw flags are turned
 //! into library settings here; clap types never reach the library.
 
+mod allocator;
 mod build;
 mod check;
 mod completions;

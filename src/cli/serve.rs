@@ -12,7 +12,7 @@ use crate::preview::{Event, Log, Server};
 
 /// Runs the command (returns only on Ctrl-C or a start-up error).
 pub(super) fn run(args: &ServeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
-    keep_memory_warm();
+    super::allocator::keep_memory_warm();
     let manuscript = args.manuscript.locate()?;
     let reporter = Reporter::new(global, MessageFormat::Human);
     let log: Log = Arc::new(move |event: &Event<'_>| tell(&reporter, event));
@@ -39,28 +39,6 @@ pub(super) fn run(args: &ServeArgs, global: &GlobalArgs) -> anyhow::Result<u8> {
     server.stop();
     println!("stopped");
     Ok(EXIT_OK)
-}
-
-/// Keeps the memory a rebuild frees for the next one. glibc's malloc gives freed memory
-/// back to the system (and serves buffers of 128 KB and more from fresh mappings), so
-/// every rebuild after a save paid again for zeroed pages: about a sixth of it at scale
-/// 30, and most of its spread (scripts/reload-latency: median 98 -> 86 ms, p95 125 -> 93
-/// ms). The server's memory then stays at its largest rebuild's, which it reaches on every
-/// save anyway. Other C libraries are left as they are.
-fn keep_memory_warm() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // The largest values glibc takes (32 MB is its ceiling for the mapping threshold
-        // on 64-bit systems; the trim threshold has none).
-        const MMAP_THRESHOLD: libc::c_int = 32 * 1024 * 1024;
-        const TRIM_THRESHOLD: libc::c_int = libc::c_int::MAX;
-        // SAFETY: mallopt only changes two tuning parameters of the allocator; it is
-        // called before the server starts any thread, and a refusal (0) changes nothing.
-        unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-            libc::mallopt(libc::M_TRIM_THRESHOLD, TRIM_THRESHOLD);
-        }
-    }
 }
 
 /// Tells the terminal what a build found: one line with the time, how long it took and the
