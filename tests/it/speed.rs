@@ -207,3 +207,33 @@ fn the_incremental_preview_shows_what_a_fresh_render_shows_after_every_save() {
         );
     }
 }
+
+#[test]
+fn the_template_value_follows_the_changes_appendix_attached_after_it() {
+    // Intent: the view's template value is converted once and shared; attaching the
+    // changes appendix (`build --since`) after it was made must not leave templates
+    // reading the view without it.
+    use supplement::view::{ChangesView, Heading};
+    let mut checked = checked(&root().join("manuscript"));
+    let view = checked.view.as_mut().expect("view");
+    let before = view.template_value().clone();
+    assert!(before.get_attr("changes").expect("a field").is_none());
+    let heading = Heading {
+        text: "変更点".into(),
+        anchor: view.outline[0].heading.anchor.clone(),
+        level: 1,
+    };
+    view.attach_changes(ChangesView {
+        heading,
+        lead: "v1.0からの変更".into(),
+        summary: String::new(),
+        none: None,
+        groups: Vec::new(),
+    });
+    let after = view.template_value();
+    let lead = after
+        .get_attr("changes")
+        .and_then(|c| c.get_attr("lead"))
+        .expect("the appendix");
+    assert_eq!(lead.as_str(), Some("v1.0からの変更"));
+}
